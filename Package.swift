@@ -1,0 +1,37 @@
+// swift-tools-version:5.10
+import PackageDescription
+
+// One package: five thin command-line tools over one library (`Shared`) and three C libraries
+// found through pkg-config (Debian: libjansson-dev, libzstd-dev, libopenblas-dev; `make deps`).
+let tools = ["s1-fetch", "s1-filter", "s1-sft", "s1-think", "s1-score"]
+
+let package = Package(
+    name: "s1-swift",
+    products: tools.map { .executable(name: $0, targets: [$0]) },
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CJansson", path: "Sources/CJansson", pkgConfig: "jansson",
+                       providers: [.apt(["libjansson-dev"])]),
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
+                       providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .target(
+            name: "Shared",
+            dependencies: [
+                "CJansson", "CZstd", "COpenBLAS",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: [.unsafeFlags(["-Ounchecked", "-wmo"])]
+        ),
+    ] + tools.map {
+        .executableTarget(
+            name: $0,
+            dependencies: ["Shared", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        )
+    } + [
+        .testTarget(name: "SharedTests", dependencies: ["Shared"], resources: [.copy("Fixtures")]),
+    ]
+)

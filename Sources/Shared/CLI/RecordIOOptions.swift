@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+
+/// The options every record-processing tool shares: where output goes and the bad-input policy (SPEC §2).
+public struct RecordIOOptions: ParsableArguments {
+    @Option(name: [.short, .long], help: "Write records to this file instead of stdout (zstd when it ends in .zst).")
+    public var output: String?
+
+    @Flag(help: "Skip lines that are not JSON objects instead of stopping with exit status 65.")
+    public var skipBad = false
+
+    @Option(help: "With --skip-bad: write each skipped line, unchanged, to this file.")
+    public var rejects: String?
+
+    @Option(help: "Longest accepted input line in bytes; longer lines are bad input.")
+    public var maxLineBytes: Int = 256 << 20
+
+    public init() {}
+
+    public func validate() throws {
+        if rejects != nil && !skipBad { throw ValidationError("--rejects needs --skip-bad") }
+        if maxLineBytes < 16 { throw ValidationError("--max-line-bytes must be at least 16") }
+    }
+
+    /// The reader, writer and policy for one run, sharing one tally.
+    public func open(inputs: [String], tally: Tally) throws -> (RecordReader, RecordWriter, BadLinePolicy) {
+        let policy = BadLinePolicy(skipBad: skipBad, rejects: try rejects.map { try ByteSink(path: $0) }, tally: tally)
+        let reader = RecordReader(paths: inputs, policy: policy, maxLineBytes: maxLineBytes)
+        let writer = RecordWriter(sink: try output.map { try ByteSink(path: $0) } ?? .stdout(), tally: tally)
+        return (reader, writer, policy)
+    }
+}
+
+/// Runs a tool body with the project's exit-status convention: 65 for bad input (located), 64 for
+/// usage, 74 for I/O failures, and always the stderr summary of what was read, written and dropped.
+public enum ToolMain {
+    public static func run(_ tally: Tally, _ body: () throws -> Void) throws {
+        signal(SIGPIPE, SIG_IGN)
+        do {
+            try body()
+            tally.printSummary()
+        } catch let e as InputError {
+            tally.printSummary()
+            Log.line("\(tally.tool): error: \(e)")
+            throw ExitCode(65)
+        } catch let e as UsageError {
+            Log.line("\(tally.tool): error: \(e)")
+            throw ExitCode(64)
+        } catch let e as IOFailure {
+            tally.printSummary()
+            Log.line("\(tally.tool): error: \(e)")
+            throw ExitCode(74)
+        }
+    }
+
+    /// Reads every record, lets `transform` keep (return it, possibly changed) or drop (return nil, after
+    /// counting the reason in the tally) each, and writes the kept ones in order.
+    public static func filter(_ io: RecordIOOptions, inputs: [String], tally: Tally,
+                              _ transform: (Record) throws -> Record?) throws {
+        try run(tally) {
+            let (reader, writer, policy) = try io.open(inputs: inputs, tally: tally)
+            while let r = try reader.next() {
+                if let kept = try transform(r) { try writer.write(kept) }
+            }
+            try writer.close()
+            try policy.close()
+        }
+    }
+}

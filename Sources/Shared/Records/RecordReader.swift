@@ -1,0 +1,132 @@
+import CJansson
+
+/// What to do with a line that is not a JSON object (SPEC §2): stop (exit 65, naming source and line), or,
+/// with `--skip-bad`, copy the line unchanged to the rejects file (or just count it) and go on.
+public final class BadLinePolicy {
+    public let skipBad: Bool
+    public let rejects: ByteSink?
+    public let tally: Tally
+
+    public init(skipBad: Bool, rejects: ByteSink?, tally: Tally) {
+        self.skipBad = skipBad
+        self.rejects = rejects
+        self.tally = tally
+    }
+
+    /// Called with the located error and the line's bytes; throws unless skipping.
+    func reject(_ error: InputError, raw: UnsafeRawBufferPointer?) throws {
+        guard skipBad else { throw error }
+        tally.drop("bad line")
+        if let rejects, let raw {
+            try rejects.write(raw)
+            try rejects.write([0x0A])
+        }
+        if rejects == nil && tally.count("bad line") <= 5 { Log.line("skipped: \(error)") }
+    }
+
+    public func close() throws { try rejects?.close() }
+}
+
+/// Streams records from sources in order (paths, "-" for stdin; plain or zstd). One record in memory at a time.
+public final class RecordReader {
+    public let paths: [String]
+    public let policy: BadLinePolicy
+    public let maxLineBytes: Int
+    private var index = 0
+    private var reader: LineReader?
+    public private(set) var currentSource = ""
+
+    public init(paths: [String], policy: BadLinePolicy, maxLineBytes: Int = 256 << 20) {
+        self.paths = paths.isEmpty ? ["-"] : paths
+        self.policy = policy
+        self.maxLineBytes = maxLineBytes
+    }
+
+    /// Next record, or nil when every source is exhausted. Blank lines are not records and are skipped.
+    public func next() throws -> Record? {
+        while true {
+            if reader == nil {
+                guard index < paths.count else { return nil }
+                let src = try InputOpener.open(paths[index])
+                currentSource = src.name
+                reader = LineReader(src, maxLineBytes: maxLineBytes)
+                index += 1
+            }
+            let r = reader!
+            let spill: ((UnsafeRawBufferPointer) throws -> Void)? = policy.skipBad ? { [policy] b in try policy.rejects?.write(b) } : nil
+            guard let item = try r.next(spill: spill) else { reader = nil; continue }
+            switch item {
+            case .oversize(let n):
+                let err = InputError(currentSource, line: r.lineNumber, "line of \(n) bytes exceeds the \(maxLineBytes)-byte limit (--max-line-bytes)")
+                try policy.reject(err, raw: nil)
+                if policy.skipBad { try policy.rejects?.write([0x0A]) }
+            case .line(let bytes):
+                if isBlank(bytes) { continue }
+                policy.tally.read += 1
+                switch Self.parseObject(bytes) {
+                case .success(let obj):
+                    return Record(object: obj, original: Array(bytes), source: currentSource, line: r.lineNumber)
+                case .failure(let msg):
+                    try policy.reject(InputError(currentSource, line: r.lineNumber, msg), raw: bytes)
+                }
+            }
+        }
+    }
+
+    private func isBlank(_ b: UnsafeRawBufferPointer) -> Bool {
+        for c in b where c != 0x20 && c != 0x09 && c != 0x0D { return false }
+        return true
+    }
+
+    enum Parse { case success(UnsafeMutablePointer<json_t>), failure(String) }
+
+    /// One JSON object from one line. jansson rejects invalid UTF-8 and trailing garbage itself.
+    static func parseObject(_ bytes: UnsafeRawBufferPointer) -> Parse {
+        var err = json_error_t()
+        let flags = Int(JSON_ALLOW_NUL | JSON_DECODE_ANY)
+        var v = json_loadb(bytes.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count, flags, &err)
+        if v == nil, errorText(&err).contains("too big integer") {
+            // Valid JSON whose integers exceed 64 bits: keep them as reals rather than refuse the record.
+            v = json_loadb(bytes.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count, flags | Int(JSON_DECODE_INT_AS_REAL), &err)
+        }
+        guard let obj = v else {
+            return .failure("not valid JSON: \(errorText(&err)) (column \(err.column))")
+        }
+        if obj.pointee.type != JSON_OBJECT {
+            json_decref(obj)
+            return .failure("not a JSON object (a record must be one object per line)")
+        }
+        return .success(obj)
+    }
+
+    static func errorText(_ err: inout json_error_t) -> String {
+        withUnsafeBytes(of: &err.text) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+    }
+}
+
+/// Writes records one per line.
+public final class RecordWriter {
+    public let sink: ByteSink
+    private let tally: Tally?
+
+    public init(sink: ByteSink, tally: Tally? = nil) {
+        self.sink = sink
+        self.tally = tally
+    }
+
+    public func write(_ r: Record) throws {
+        if let o = r.original {
+            try sink.write(o)
+        } else {
+            var out: [UInt8] = []
+            out.reserveCapacity(1024)
+            JSONSerializer.write(r.object, into: &out)
+            try sink.write(out)
+        }
+        try sink.write([0x0A])
+        tally?.written += 1
+    }
+
+    public func flush() throws { try sink.flush() }
+    public func close() throws { try sink.close() }
+}
