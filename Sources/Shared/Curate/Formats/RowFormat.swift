@@ -41,6 +41,12 @@ public struct RowContext {
     public var pathSourceType: String?
     /// Seed for formats that shuffle (GPQA's options).
     public var seed: UInt64
+
+    public init(stem: String, pathSourceType: String?, seed: UInt64) {
+        self.stem = stem
+        self.pathSourceType = pathSourceType
+        self.seed = seed
+    }
 }
 
 /// One public row layout (SPEC §8). `matches` looks only at which keys a row has.
