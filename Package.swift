@@ -24,7 +24,7 @@ let package = Package(
                 "CJansson", "CZstd", "COpenBLAS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: [.unsafeFlags(["-Ounchecked", "-wmo"])]
+            swiftSettings: [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
         ),
     ] + tools.map {
         .executableTarget(

@@ -3,6 +3,8 @@
 public struct RecordPool {
     public var records: [Record] = []
 
+    public init(records: [Record] = []) { self.records = records }
+
     public static func read(_ reader: RecordReader) throws -> RecordPool {
         var p = RecordPool()
         while let r = try reader.next() { p.records.append(r) }

@@ -26,7 +26,7 @@ public final class SourceRows {
                     throw InputError(name, line: Int(err.line), "not valid JSON: \(RecordReader.errorText(&err))")
                 }
                 arrayRoot = root
-                kind = .array(try Self.rowsOf(JSONRef(root), name), 0)
+                kind = .array(try Self.rowsOf(JSONRef(root, owner: nil), name), 0)
                 return
             }
         }

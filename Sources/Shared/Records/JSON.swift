@@ -1,11 +1,18 @@
 import CJansson
 
-/// A borrowed view of a jansson value. It does not own a reference: it is valid only while the record
-/// (or parent value) it came from is alive.
+/// A view of a jansson value inside a record. It holds the record (`owner`) so the value cannot be freed
+/// while the view is in use: Swift may end a record's lifetime at its last use, before a view taken from
+/// it is read.
 public struct JSONRef {
     public let ptr: UnsafeMutablePointer<json_t>
+    let owner: AnyObject?
 
-    public init(_ ptr: UnsafeMutablePointer<json_t>) { self.ptr = ptr }
+    public init(_ ptr: UnsafeMutablePointer<json_t>, owner: AnyObject? = nil) {
+        self.ptr = ptr
+        self.owner = owner
+    }
+
+    private func child(_ p: UnsafeMutablePointer<json_t>) -> JSONRef { JSONRef(p, owner: owner) }
 
     public var type: json_type { ptr.pointee.type }
     public var isNull: Bool { type == JSON_NULL }
@@ -72,7 +79,7 @@ public struct JSONRef {
 
     public subscript(key: String) -> JSONRef? {
         guard type == JSON_OBJECT, let v = json_object_get(ptr, key) else { return nil }
-        return JSONRef(v)
+        return child(v)
     }
 
     public var count: Int {
@@ -85,7 +92,7 @@ public struct JSONRef {
 
     public var elements: [JSONRef] {
         guard type == JSON_ARRAY else { return [] }
-        return (0..<json_array_size(ptr)).compactMap { json_array_get(ptr, $0).map(JSONRef.init) }
+        return (0..<json_array_size(ptr)).compactMap { json_array_get(ptr, $0).map(child) }
     }
 
     /// Object members in document order.
@@ -100,7 +107,7 @@ public struct JSONRef {
             let key = k.withMemoryRebound(to: UInt8.self, capacity: kl) {
                 String(decoding: UnsafeBufferPointer(start: $0, count: kl), as: UTF8.self)
             }
-            out.append((key, JSONRef(json_object_iter_value(i)!)))
+            out.append((key, child(json_object_iter_value(i)!)))
             it = json_object_iter_next(ptr, i)
         }
         return out

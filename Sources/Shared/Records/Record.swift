@@ -24,7 +24,7 @@ public final class Record {
 
     deinit { json_decref(object) }
 
-    public var root: JSONRef { JSONRef(object) }
+    public var root: JSONRef { JSONRef(object, owner: self) }
     public subscript(key: String) -> JSONRef? { root[key] }
     public func string(_ key: String) -> String? { root[key]?.string }
     public func has(_ key: String) -> Bool { json_object_get(object, key) != nil }

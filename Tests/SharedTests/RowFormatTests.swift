@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+import Shared
+
+/// Every row format SPEC §8 lists, from fixtures written for the purpose, through s1-fetch itself.
+@Suite struct RowFormatTests {
+    /// Runs s1-fetch on fixtures and returns the records by parsed JSON.
+    func fetch(_ files: [String], _ extra: [String] = []) throws -> [[String: Any]] {
+        let r = try Support.run("s1-fetch", files.map { Support.fixture("formats/" + $0) } + extra)
+        #expect(r.status == 0, "\(r.stderr)")
+        return Support.objects(r.stdout)
+    }
+
+    @Test func mathRowsTakeTheBoxedAnswerWhenNoAnswerField() throws {
+        let r = try fetch(["math.jsonl"])[0]
+        #expect(r["question"] as? String == "What is $1+1$?")
+        #expect(r["answer"] as? String == "2")
+        #expect(r["source_type"] as? String == "math")
+        #expect(r["cot_type"] as? String == "math")
+        #expect((r["metadata"] as? [String: Any])?["subject"] as? String == "Prealgebra")
+        #expect(r["id"] as? String == SHA256.recordID("What is $1+1$?"))
+    }
+
+    @Test func math500RowsKeepTheirAnswerAndPathSourceType() throws {
+        let r = try fetch(["math500.jsonl"])[0]
+        #expect(r["answer"] as? String == "\\frac{5}{6}")
+        #expect(r["source_type"] as? String == "math500")
+        #expect((r["metadata"] as? [String: Any])?["unique_id"] as? String == "test/prealgebra/1.json")
+    }
+
+    @Test func aimeCSVHandlesQuotesCommasAndNewlines() throws {
+        let rs = try fetch(["aime.csv"])
+        #expect(rs.count == 2)
+        #expect(rs[0]["question"] as? String == "Let $x$ , $y$ and $z$ exceed $1$. Find \"w\".")
+        #expect(rs[0]["answer"] as? String == "60")
+        #expect(rs[0]["source_type"] as? String == "aime")
+        #expect(rs[1]["question"] as? String == "A question\nthat spans two lines, with a comma.")
+        let meta = rs[1]["metadata"] as? [String: Any]
+        #expect(meta?["Year"] as? String == "2024" && meta?["Part"] as? String == "I" && meta?["ID"] as? String == "2024-2")
+    }
+
+    @Test func aimeNoFiguresRowsMoveTheirOwnIdToMetadata() throws {
+        let r = try fetch(["aime24_nofigures.jsonl"])[0]
+        #expect(r["source_type"] as? String == "aime24")
+        #expect(r["answer"] as? String == "204")
+        #expect((r["id"] as? String)?.count == 16)
+        #expect((r["metadata"] as? [String: Any])?["id"] as? Int == 60)
+        let g = try fetch(["generic_aime25.jsonl"])[0]
+        #expect(g["answer"] as? String == "70" && g["source_type"] as? String == "aime25")
+    }
+
+    @Test func gsm8kSplitsWorkFromTheHashAnswer() throws {
+        let r = try fetch(["gsm8k.jsonl"])[0]
+        #expect(r["answer"] as? String == "1234")
+        #expect(r["solution"] as? String == "He has 1000+234=<<1000+234=1234>>1234.")
+        #expect(r["source_type"] as? String == "gsm8k")
+    }
+
+    @Test func agievalRendersPassageAndOptionsWithLetterGold() throws {
+        let rs = try fetch(["agieval.jsonl"])
+        #expect(rs[0]["question"] as? String == "A passage about cats.\n\nWhich is true?\n\nAnswer Choices:\n(A) Cats fly\n(B) Cats purr\n(C) Cats bark\n(D) Cats swim")
+        #expect(rs[0]["answer"] as? String == "B")
+        #expect(rs[0]["solution"] as? String == "Cats purr.")
+        #expect(rs[0]["source_type"] as? String == "agieval/agieval")
+        #expect(rs[1]["question"] as? String == "Solve $x+1=2$.")
+        #expect(rs[1]["answer"] as? String == "1")
+    }
+
+    @Test func gpqaShufflesOptionsBySeedAndTracksTheGoldLetter() throws {
+        var letters: Set<String> = []
+        for seed in 0..<12 {
+            let rs = try fetch(["gpqa.csv"], ["--seed", "\(seed)"])
+            #expect(rs.count == 2)
+            let q = rs[0]["question"] as! String
+            let gold = rs[0]["answer"] as! String
+            letters.insert(gold)
+            #expect(q.contains("(\(gold)) -1 e"), "gold \(gold) must point at the correct answer: \(q)")
+            #expect(["+1 e", "0", "+2 e"].allSatisfy { q.contains(") \($0)\n") || q.hasSuffix(") \($0)") })
+            #expect(rs[0]["cot_type"] as? String == "science")
+            #expect(rs[0]["solution"] as? String == "Electrons are negative.")
+            let again = try fetch(["gpqa.csv"], ["--seed", "\(seed)"])
+            #expect(again[0]["question"] as? String == q, "same seed, same order")
+        }
+        #expect(letters.count >= 3, "the correct answer must not always sit at one letter")
+    }
+
+    @Test func numinaMathKeepsItsSubcollectionInSourceType() throws {
+        let r = try fetch(["numinamath.jsonl"])[0]
+        #expect(r["source_type"] as? String == "numinamath/olympiads")
+        #expect(r["answer"] as? String == "3")
+        #expect((r["metadata"] as? [String: Any])?["messages"] != nil)
+    }
+
+    @Test func omniMathRows() throws {
+        let r = try fetch(["omnimath.jsonl"])[0]
+        #expect(r["answer"] as? String == "\\pm 2")
+        #expect(r["source_type"] as? String == "omnimath")
+        #expect((r["metadata"] as? [String: Any])?["difficulty"] as? Double == 5.0)
+    }
+
+    @Test func olympiadBenchJoinsSolutionsAndUnwrapsFinalAnswers() throws {
+        let r = try fetch(["olympiadbench.jsonl"])[0]
+        #expect(r["answer"] as? String == "2")
+        #expect(r["solution"] as? String == "Two moves suffice.\n\nSo the answer is 2.")
+        #expect(r["source_type"] as? String == "olympiadbench")
+    }
+
+    @Test func champJoinsSolutionSteps() throws {
+        let r = try fetch(["champ.jsonl"])[0]
+        #expect(r["solution"] as? String == "Step one.\nStep two.")
+        #expect(r["answer"] as? String == "239")
+        #expect(r["source_type"] as? String == "champ")
+    }
+
+    @Test func s1kRowsPassThroughWithTheirTraces() throws {
+        let r = try fetch(["s1k.jsonl"])[0]
+        #expect(r["source_type"] as? String == "AI-MO/NuminaMath-CoT/aops_forum")
+        #expect(r["thinking_trajectories"] as? [String] == ["Let me think.\nOK."])
+        #expect(r["attempt"] as? String == "The value is 5.")
+        #expect((r["metadata"] as? [String: Any])?["original"] as? String == "{'source': 'aops_forum'}")
+    }
+
+    @Test func s1k11RowsTrainOnTheDeepSeekTrace() throws {
+        let r = try fetch(["s1k11.jsonl"])[0]
+        #expect(r["thinking_trajectories"] as? [String] == ["Six sevens are 42."])
+        #expect(r["attempt"] as? String == "**42**")
+        #expect(r["gemini_attempt"] as? String == "42")
+    }
+
+    @Test func jsonArrayFilesAndDuplicateQuestionsAcrossSources() throws {
+        let res = try Support.run("s1-fetch", [Support.fixture("formats/array.json"), Support.fixture("formats/array.json")])
+        #expect(res.status == 0)
+        #expect(Support.objects(res.stdout).count == 2)
+        #expect(res.stderr.contains("duplicate question: 2"))
+    }
+
+    @Test func recordsAlreadyCarryingAnS1IdKeepIt() throws {
+        let first = try Support.run("s1-fetch", [Support.fixture("formats/math.jsonl")])
+        let again = try Support.run("s1-fetch", [], stdin: first.stdout)
+        #expect(Support.objects(again.stdout)[0]["id"] as? String == Support.objects(first.stdout)[0]["id"] as? String)
+    }
+
+    @Test func rowsWithoutAQuestionAreBadInput() throws {
+        let r = try Support.run("s1-fetch", [], stdin: "{\"problem\": \"ok?\", \"answer\": \"1\"}\n{\"foo\": 1}\n")
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("stdin:2:"))
+        let skip = try Support.run("s1-fetch", ["--skip-bad"], stdin: "{\"problem\": \"ok?\", \"answer\": \"1\"}\n{\"foo\": 1}\n")
+        #expect(skip.status == 0 && Support.objects(skip.stdout).count == 1 && skip.stderr.contains("bad line: 1"))
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Shared
+
+/// Helpers shared by the test files: fixture paths, temp dirs, and running the built tools.
+enum Support {
+    static let fixtures = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.path
+
+    static func fixture(_ rel: String) -> String { fixtures + "/" + rel }
+
+    /// ../shared/data next to the checkout (the project's development data; present in CI).
+    static let sharedData: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.deletingLastPathComponent().appendingPathComponent("shared/data").path
+    }()
+
+    static func tempDir() -> String {
+        let d = NSTemporaryDirectory() + "s1test-" + UUID().uuidString
+        try! FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        return d
+    }
+
+    static func write(_ path: String, _ text: String) {
+        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+    }
+
+    static func read(_ path: String) -> String {
+        String(decoding: (try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data(), as: UTF8.self)
+    }
+
+    /// Parsed JSON objects of a JSONL text.
+    static func objects(_ text: String) -> [[String: Any]] {
+        text.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+    }
+
+    /// Directory holding the built executables (next to the test bundle).
+    static let binDir: String = {
+        var url = Bundle.module.bundleURL.deletingLastPathComponent()
+        if !FileManager.default.fileExists(atPath: url.appendingPathComponent("s1-fetch").path) {
+            url = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        }
+        return url.path
+    }()
+
+    struct Run { var status: Int32; var stdout: String; var stderr: String }
+
+    /// Runs a built tool with stdin text; returns status and both outputs.
+    static func run(_ tool: String, _ args: [String], stdin: String = "", env: [String: String] = [:]) throws -> Run {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binDir + "/" + tool)
+        p.arguments = args
+        var e = ProcessInfo.processInfo.environment
+        for (k, v) in env { e[k] = v }
+        p.environment = e
+        let inPipe = Pipe(), outPipe = Pipe(), errPipe = Pipe()
+        p.standardInput = inPipe; p.standardOutput = outPipe; p.standardError = errPipe
+        try p.run()
+        let writer = Thread { inPipe.fileHandleForWriting.write(Data(stdin.utf8)); try? inPipe.fileHandleForWriting.close() }
+        writer.start()
+        final class Box: @unchecked Sendable { var data = Data() }
+        let err = Box()
+        let done = DispatchSemaphore(value: 0)
+        let errReader = Thread { err.data = errPipe.fileHandleForReading.readDataToEndOfFile(); done.signal() }
+        errReader.start()
+        let out = outPipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        done.wait()
+        return Run(status: p.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err.data, as: UTF8.self))
+    }
+
+    /// Records of a file or JSONL text read through the project's own reader.
+    static func records(_ path: String) throws -> [Record] {
+        let reader = RecordReader(paths: [path], policy: BadLinePolicy(skipBad: false, rejects: nil, tally: Tally(tool: "test")))
+        var out: [Record] = []
+        while let r = try reader.next() { out.append(r) }
+        return out
+    }
+}
