@@ -64,7 +64,7 @@ struct Decontaminate: ParsableCommand {
         guard let mode = NGramIndex.Words(rawValue: words) else { throw ValidationError("--words is alphanumeric or whitespace") }
         var index = NGramIndex(n: ngram, words: mode)
         var evalCount = 0
-        try ToolMain.run(tally) {
+        try ToolMain.run(tally, summarize: false) {
             let resolver = SourceResolver(dataDir: dataDir ?? ProcessInfo.processInfo.environment["S1_DATA_DIR"], offline: offline)
             let evalTally = Tally(tool: "eval sets")
             let policy = BadLinePolicy(skipBad: false, rejects: nil, tally: evalTally)

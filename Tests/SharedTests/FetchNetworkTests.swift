@@ -23,7 +23,9 @@ import Shared
             port = Int(String(decoding: line, as: UTF8.self)) ?? 0
         }
 
-        deinit { process.terminate(); process.waitUntilExit() }
+        // SIGKILL: the test runner's ignored/blocked SIGTERM is inherited across exec, so terminate() alone
+        // left each server alive until its own 120 s timer.
+        deinit { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
     }
 
     func cacheFiles(_ cache: String) -> [String] {

@@ -34,20 +34,21 @@ public struct RecordIOOptions: ParsableArguments {
 /// Runs a tool body with the project's exit-status convention: 65 for bad input (located), 64 for
 /// usage, 74 for I/O failures, and always the stderr summary of what was read, written and dropped.
 public enum ToolMain {
-    public static func run(_ tally: Tally, _ body: () throws -> Void) throws {
+    /// `summarize: false` for a preparation step (loading reference sets) whose counts the main pass reports.
+    public static func run(_ tally: Tally, summarize: Bool = true, _ body: () throws -> Void) throws {
         signal(SIGPIPE, SIG_IGN)
         do {
             try body()
-            tally.printSummary()
+            if summarize { tally.printSummary() }
         } catch let e as InputError {
-            tally.printSummary()
+            if summarize { tally.printSummary() }
             Log.line("\(tally.tool): error: \(e)")
             throw ExitCode(65)
         } catch let e as UsageError {
             Log.line("\(tally.tool): error: \(e)")
             throw ExitCode(64)
         } catch let e as IOFailure {
-            tally.printSummary()
+            if summarize { tally.printSummary() }
             Log.line("\(tally.tool): error: \(e)")
             throw ExitCode(74)
         }

@@ -4,7 +4,11 @@ usage: serve.py ok DIR   -- serve files from DIR (python's own file handler, Con
        serve.py die DIR  -- announce the file's full length, send a third of it, then drop the connection
 Prints the bound port on the first line of stdout, then serves until killed (at most 120 s).
 """
-import http.server, os, socketserver, sys, threading
+import http.server, os, signal, socketserver, sys, threading
+
+# A parent that ignores SIGTERM passes that on through exec; take the default back so we can be stopped.
+signal.signal(signal.SIGTERM, signal.SIG_DFL)
+signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM])
 
 mode, root = sys.argv[1], sys.argv[2]
 

@@ -1,0 +1,80 @@
+# s1-swift — the s1 pipeline as Swift command-line tools.
+#
+#   make deps    install the C libraries (OpenBLAS, jansson, zstd) and tools the build and benchmarks use
+#   make build   release build of the five tools into .build/release
+#   make test    the test suite (the README's test command)
+#   make s1k     curate s1k.jsonl from the offline pools in $(DATA), printing the funnel
+#   make bench   throughput benchmarks (BENCH_MB= sets the JSONL size)
+#   make clean   remove build products and generated data
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+
+DATA ?= $(abspath ../shared/data)
+BIN := .build/release
+WORK ?= work
+S1K ?= s1k.jsonl
+N ?= 1000
+SEED ?= 0
+# A model tag whose graded outputs (s1-think | s1-score) the difficulty stage reads; empty = stage skipped.
+DIFFICULTY_TAG ?=
+# Where traces come from: `solution` (reference solutions) until a teacher model's tag is given.
+TRACES_FROM ?= solution
+BENCH_MB ?= 256
+
+APT_PACKAGES := libopenblas-dev libjansson-dev libzstd-dev pkg-config zstd jq python3
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps build test s1k bench clean
+
+all: build
+
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	else echo "deps: all present ($(APT_PACKAGES))"; fi
+
+build:
+	swift build -c release
+
+test:
+	swift test -c release
+
+# ---- s1K curation (paper §2): pool → quality → decontaminate → [difficulty] → traces → classify → diversity ----
+# The pool is what ../shared/data holds offline: AIME 1983–2024, AGIEval's math and reasoning tasks,
+# OlympiadBench and CHAMP. With network, named sources (numinamath, omnimath, …) can be added to POOL.
+POOL ?= aime $(DATA)/agieval_v1/sat-math.jsonl $(DATA)/agieval_v1/aqua-rat.jsonl $(DATA)/agieval_v1/math.jsonl \
+	$(DATA)/agieval_v1/lsat-ar.jsonl $(DATA)/agieval_v1/lsat-lr.jsonl $(DATA)/agieval_v1/lsat-rc.jsonl \
+	$(DATA)/agieval_v1/logiqa-en.jsonl $(DATA)/agieval_v1/gaokao-mathqa.jsonl olympiadbench champ
+EVAL_SETS ?= aime24 aime25 math500
+
+s1k: build
+	@mkdir -p $(WORK)/s1k
+	@export S1_DATA_DIR="$(DATA)"; W=$(WORK)/s1k; count() { printf '  %-14s %6d\n' "$$1" $$(wc -l < "$$2"); }; \
+	echo "== s1K funnel (counts after each stage) =="; \
+	$(BIN)/s1-fetch --offline $(POOL) -o $$W/1-pool.jsonl; count pool $$W/1-pool.jsonl; \
+	$(BIN)/s1-filter quality < $$W/1-pool.jsonl > $$W/2-quality.jsonl; count quality $$W/2-quality.jsonl; \
+	$(BIN)/s1-filter decontaminate --offline --against $(EVAL_SETS) < $$W/2-quality.jsonl > $$W/3-decontam.jsonl; \
+	count decontaminate $$W/3-decontam.jsonl; \
+	if [ -n "$(DIFFICULTY_TAG)" ]; then \
+	  $(BIN)/s1-filter difficulty --drop-if-correct $(DIFFICULTY_TAG) < $$W/3-decontam.jsonl > $$W/4-difficulty.jsonl; \
+	  count difficulty $$W/4-difficulty.jsonl; \
+	else \
+	  echo "  difficulty     skipped: no graded model outputs yet (set DIFFICULTY_TAG= after s1-think | s1-score)"; \
+	  cp $$W/3-decontam.jsonl $$W/4-difficulty.jsonl; \
+	fi; \
+	$(BIN)/s1-filter traces --from $(TRACES_FROM) < $$W/4-difficulty.jsonl > $$W/5-traces.jsonl; \
+	count "traces ($(TRACES_FROM))" $$W/5-traces.jsonl; \
+	$(BIN)/s1-filter classify --msc $(DATA)/s1_repo/msc.json < $$W/5-traces.jsonl > $$W/6-classified.jsonl; \
+	$(BIN)/s1-filter diversity --n $(N) --seed $(SEED) < $$W/6-classified.jsonl > $(S1K); count diversity $(S1K); \
+	echo "wrote $(S1K)"
+
+bench: build
+	@scripts/bench-jsonl.sh $(BENCH_MB)
+
+clean:
+	rm -rf .build $(WORK) $(S1K)
