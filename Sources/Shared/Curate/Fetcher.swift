@@ -47,7 +47,7 @@ public final class Fetcher {
                     tally.drop("duplicate question")
                     continue
                 }
-                try writer.write(m.record(source: r.display, line: line))
+                try writer.write(m.record(source: r.display, line: line, digest: digest))
                 count.written += 1
             }
             count.read = tally.read - before

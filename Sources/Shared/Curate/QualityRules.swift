@@ -18,7 +18,8 @@ public struct QualityFilter {
         "Internal Server Error", "InternalServerError", "ServiceUnavailable", "Service Unavailable",
         "Error code: 4", "Error code: 5", "Request timed out", "Resource has been exhausted",
         "quota exceeded", "Quota exceeded", "overloaded_error",
-    ].map { Array($0.utf8) }
+    ]
+    static let apiErrorSearch = MultiNeedleSearch(apiErrorMarkers)
 
     public var requireGold = true
 
@@ -31,10 +32,10 @@ public struct QualityFilter {
             let hasGold = ["answer", "solution"].contains { k in r[k].map { $0.isNumber || ($0.withStringBytes { !isBlank($0) } ?? false) } ?? false }
             if !hasGold { return .missingGold }
         }
-        let isAIME = r["source_type"]?.withStringBytes { contains($0, Array("aime".utf8), caseInsensitive: true) } ?? false
+        let isAIME = r["source_type"]?.withStringBytes { ByteSearch.containsIgnoringCase($0, "aime") } ?? false
         let verdict: QualityRule? = q.withStringBytes { b -> QualityRule? in
-            if !isAIME && contains(b, Array("[asy]".utf8)) { return .asy }
-            if contains(b, Array("![".utf8)) { return .image }
+            if !isAIME && ByteSearch.contains(b, "[asy]") { return .asy }
+            if ByteSearch.contains(b, "![") { return .image }
             if hasProblemNumbering(b) { return .numbering }
             if hasBoldDigits(b) { return .boldDigits }
             return nil
@@ -44,30 +45,13 @@ public struct QualityFilter {
             guard let v = r[k] else { continue }
             let texts = v.isArray ? v.elements : [v]
             for t in texts {
-                if t.withStringBytes({ b in Self.apiErrorMarkers.contains { contains(b, $0) } }) == true { return .apiError }
+                if t.withStringBytes({ Self.apiErrorSearch.contains($0) }) == true { return .apiError }
             }
         }
         return nil
     }
 
     func isBlank(_ b: UnsafeRawBufferPointer) -> Bool { !b.contains { $0 != 0x20 && $0 != 0x0A && $0 != 0x09 && $0 != 0x0D } }
-
-    func contains(_ hay: UnsafeRawBufferPointer, _ needle: [UInt8], caseInsensitive: Bool = false) -> Bool {
-        let n = needle.count, h = hay.count
-        guard n > 0, h >= n else { return n == 0 }
-        let first = needle[0]
-        var i = 0
-        while i <= h - n {
-            let c = hay[i]
-            if c == first || (caseInsensitive && lower(c) == lower(first)) {
-                var j = 1
-                while j < n && (hay[i + j] == needle[j] || (caseInsensitive && lower(hay[i + j]) == lower(needle[j]))) { j += 1 }
-                if j == n { return true }
-            }
-            i += 1
-        }
-        return false
-    }
 
     @inline(__always) func lower(_ c: UInt8) -> UInt8 { c >= 65 && c <= 90 ? c + 32 : c }
     @inline(__always) func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }

@@ -1,14 +1,12 @@
-import CJansson
 import Foundation
 
 /// The rows of one local file, whatever its container: JSONL, a JSON array (or an object holding one, such
 /// as a datasets-server page), or CSV with a header; each possibly zstd-compressed.
 public final class SourceRows {
-    enum Kind { case jsonl(RecordReader), array([UnsafeMutablePointer<json_t>], Int), csv(CSVReader) }
+    enum Kind { case jsonl(RecordReader), array([JSONRef], Int), csv(CSVReader) }
     private var kind: Kind
     public let name: String
     private var arrayIndex = 0
-    private var arrayRoot: UnsafeMutablePointer<json_t>?
 
     public init(path: String, display: String? = nil, policy: BadLinePolicy, maxLineBytes: Int) throws {
         name = display ?? path
@@ -21,19 +19,18 @@ public final class SourceRows {
             let bytes = try InputOpener.readAll(path)
             let first = bytes.first { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }
             if first == UInt8(ascii: "[") || Self.isSingleDocument(bytes) {
-                var err = json_error_t()
-                guard let root = bytes.withUnsafeBytes({ json_loadb($0.baseAddress?.assumingMemoryBound(to: CChar.self), $0.count, Int(JSON_ALLOW_NUL | JSON_DECODE_ANY), &err) }) else {
-                    throw InputError(name, line: Int(err.line), "not valid JSON: \(RecordReader.errorText(&err))")
+                let doc = JSONBuffer(bytes)
+                let span: (start: Int, end: Int)
+                do { span = try JSONScanner.scanValue(doc.bytes) } catch {
+                    let line = 1 + bytes[..<min(error.offset, bytes.count)].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+                    throw InputError(name, line: line, "not valid JSON: \(error.message)")
                 }
-                arrayRoot = root
-                kind = .array(try Self.rowsOf(JSONRef(root, owner: nil), name), 0)
+                kind = .array(try Self.rowsOf(JSONRef(doc, span.start, span.end), name), 0)
                 return
             }
         }
         kind = .jsonl(RecordReader(paths: [path], policy: policy, maxLineBytes: maxLineBytes))
     }
-
-    deinit { if let r = arrayRoot { json_decref(r) } }
 
     /// JSONL rows are counted as read by the record reader itself (bad lines included).
     public var countsOwnReads: Bool { if case .jsonl = kind { return true } else { return false } }
@@ -46,17 +43,17 @@ public final class SourceRows {
     }
 
     /// The row objects of a whole-file JSON document.
-    static func rowsOf(_ root: JSONRef, _ name: String) throws -> [UnsafeMutablePointer<json_t>] {
-        if root.isArray { return root.elements.map(\.ptr) }
+    static func rowsOf(_ root: JSONRef, _ name: String) throws -> [JSONRef] {
+        if root.isArray { return root.elements }
         if root.isObject {
             // datasets-server pages: {"rows": [{"row_idx": 0, "row": {...}}, ...]}
             if let rows = root["rows"], rows.isArray {
-                return rows.elements.map { $0["row"]?.ptr ?? $0.ptr }
+                return rows.elements.map { $0["row"] ?? $0 }
             }
             for k in ["data", "train", "test", "problems", "examples"] {
-                if let v = root[k], v.isArray { return v.elements.map(\.ptr) }
+                if let v = root[k], v.isArray { return v.elements }
             }
-            return [root.ptr]
+            return [root]
         }
         throw InputError(name, "a .json source must hold an array of row objects")
     }
@@ -75,8 +72,8 @@ public final class SourceRows {
                 let v = items[i]
                 i += 1
                 kind = .array(items, i)
-                if v.pointee.type == JSON_OBJECT {
-                    return (Record(object: json_incref(v)!, source: name, line: i), i)
+                if v.isObject {
+                    return (Record(copying: v, source: name, line: i), i)
                 }
                 throw InputError(name, line: i, "element \(i) of the array is not a JSON object")
             }

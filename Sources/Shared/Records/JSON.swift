@@ -1,115 +1,129 @@
-import CJansson
+import Glibc
 
-/// A view of a jansson value inside a record. It holds the record (`owner`) so the value cannot be freed
-/// while the view is in use: Swift may end a record's lifetime at its last use, before a view taken from
-/// it is read.
+/// A view of one value inside validated JSON text: a span of a `JSONBuffer`, which it keeps alive.
+/// Nothing is decoded until asked for; string escapes are undone only for strings that have them.
 public struct JSONRef {
-    public let ptr: UnsafeMutablePointer<json_t>
-    let owner: AnyObject?
+    public let buffer: JSONBuffer
+    public let start: Int
+    public let end: Int
+    /// The members of an object, when already known (a record's top level), so lookups need not rescan.
+    let index: [JSONMember]?
 
-    public init(_ ptr: UnsafeMutablePointer<json_t>, owner: AnyObject? = nil) {
-        self.ptr = ptr
-        self.owner = owner
+    public init(_ buffer: JSONBuffer, _ start: Int, _ end: Int, index: [JSONMember]? = nil) {
+        self.buffer = buffer
+        self.start = start
+        self.end = end
+        self.index = index
     }
 
-    private func child(_ p: UnsafeMutablePointer<json_t>) -> JSONRef { JSONRef(p, owner: owner) }
+    /// The value's JSON text exactly as it was written.
+    public var raw: UnsafeRawBufferPointer { buffer.bytes(start, end) }
+    var first: UInt8 { buffer.base.load(fromByteOffset: start, as: UInt8.self) }
 
-    public var type: json_type { ptr.pointee.type }
-    public var isNull: Bool { type == JSON_NULL }
-    public var isString: Bool { type == JSON_STRING }
-    public var isObject: Bool { type == JSON_OBJECT }
-    public var isArray: Bool { type == JSON_ARRAY }
-    public var isNumber: Bool { type == JSON_INTEGER || type == JSON_REAL }
+    public var isNull: Bool { first == UInt8(ascii: "n") }
+    public var isString: Bool { first == UInt8(ascii: "\"") }
+    public var isObject: Bool { first == UInt8(ascii: "{") }
+    public var isArray: Bool { first == UInt8(ascii: "[") }
+    public var isBool: Bool { first == UInt8(ascii: "t") || first == UInt8(ascii: "f") }
+    public var isNumber: Bool { first == UInt8(ascii: "-") || (first &- 0x30) < 10 }
 
-    public var string: String? {
-        guard type == JSON_STRING, let c = json_string_value(ptr) else { return nil }
-        let n = json_string_length(ptr)
-        return c.withMemoryRebound(to: UInt8.self, capacity: n) {
-            String(decoding: UnsafeBufferPointer(start: $0, count: n), as: UTF8.self)
-        }
-    }
-
-    /// The raw UTF-8 bytes of a string value, without copying.
+    /// The UTF-8 bytes of a string value: the buffer itself when the string has no escapes, else a
+    /// decoded copy that lives for the call.
     public func withStringBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R? {
-        guard type == JSON_STRING, let c = json_string_value(ptr) else { return nil }
-        return try body(UnsafeRawBufferPointer(start: c, count: json_string_length(ptr)))
+        guard isString else { return nil }
+        let inner = buffer.bytes(start + 1, end - 1)
+        if inner.isEmpty || memchr(inner.baseAddress!, 0x5C, inner.count) == nil { return try body(inner) }
+        let decoded = JSONStringDecoder.decode(inner)
+        return try decoded.withUnsafeBytes(body)
     }
+
+    public var string: String? { withStringBytes { String(decoding: $0, as: UTF8.self) } }
+
+    /// The number's literal text, as written.
+    public var numberLiteral: String? { isNumber ? String(decoding: raw, as: UTF8.self) : nil }
+    var isIntegerLiteral: Bool { !raw.contains { $0 == UInt8(ascii: ".") || $0 | 0x20 == UInt8(ascii: "e") } }
 
     public var int: Int? {
-        switch type {
-        case JSON_INTEGER: return Int(json_integer_value(ptr))
-        case JSON_REAL:
-            let d = json_real_value(ptr)
-            return d.rounded() == d && abs(d) < 9e15 ? Int(d) : nil
-        default: return nil
-        }
+        guard let lit = numberLiteral else { return nil }
+        if isIntegerLiteral, let i = Int(lit) { return i }
+        guard let d = Double(lit), d.rounded() == d, abs(d) < 9e15 else { return nil }
+        return Int(d)
     }
 
-    public var double: Double? {
-        switch type {
-        case JSON_INTEGER: return Double(json_integer_value(ptr))
-        case JSON_REAL: return json_real_value(ptr)
-        default: return nil
-        }
-    }
+    public var double: Double? { numberLiteral.flatMap { Double($0) } }
 
-    public var bool: Bool? {
-        switch type {
-        case JSON_TRUE: return true
-        case JSON_FALSE: return false
-        default: return nil
-        }
-    }
+    public var bool: Bool? { isBool ? first == UInt8(ascii: "t") : nil }
 
-    /// Scalars as text, the way a gold answer is read: strings as they are, integral numbers without ".0"
-    /// (AMC rows store 27.0 for 27), other numbers in shortest round-trip form. Null, arrays, objects: nil.
+    /// Scalars as text, the way a gold answer is read: strings as they are, integers as written (any size),
+    /// integral reals without ".0" (AMC rows store 27.0 for 27), other reals in shortest round-trip form.
+    /// Null, arrays, objects: nil.
     public var scalarText: String? {
-        switch type {
-        case JSON_STRING: return string
-        case JSON_INTEGER: return String(json_integer_value(ptr))
-        case JSON_REAL:
-            let d = json_real_value(ptr)
-            if d.rounded() == d && abs(d) < 1e15 { return String(Int64(d)) }
-            return "\(d)"
-        case JSON_TRUE: return "true"
-        case JSON_FALSE: return "false"
-        default: return nil
-        }
+        if isString { return string }
+        if let b = bool { return b ? "true" : "false" }
+        guard let lit = numberLiteral else { return nil }
+        if isIntegerLiteral { return lit }
+        guard let d = Double(lit) else { return lit }
+        if d.rounded() == d && abs(d) < 1e15 { return String(Int64(d)) }
+        return "\(d)"
     }
 
+    func scanner(at k: Int) -> JSONScanner { JSONScanner(UnsafeRawPointer(buffer.base), count: end, at: k) }
+
+    /// Calls `body` with each member's raw key span (inside the quotes) and value, in document order.
+    func forEachMember(_ body: (JSONMember) -> Void) {
+        guard isObject else { return }
+        if let index { return index.forEach(body) }
+        var s = scanner(at: start)
+        try! s.object { body($0) }   // the text was validated when the buffer was made
+    }
+
+    /// The member named `key` (the last one, should a key repeat).
     public subscript(key: String) -> JSONRef? {
-        guard type == JSON_OBJECT, let v = json_object_get(ptr, key) else { return nil }
-        return child(v)
+        var found: JSONRef?
+        forEachMember { m in if keyEquals(m, key) { found = JSONRef(buffer, m.valueStart, m.valueEnd) } }
+        return found
+    }
+
+    func keyEquals(_ m: JSONMember, _ key: String) -> Bool {
+        JSONRef.key(buffer, m, equals: key)
+    }
+
+    static func key(_ buffer: JSONBuffer, _ m: JSONMember, equals key: String) -> Bool {
+        let raw = buffer.bytes(m.keyStart + 1, m.keyEnd - 1)
+        if m.keyEscaped { return keyText(buffer, m) == key }
+        var key = key
+        return key.withUTF8 { k in k.count == raw.count && (k.count == 0 || memcmp(k.baseAddress!, raw.baseAddress!, k.count) == 0) }
+    }
+
+    static func keyText(_ buffer: JSONBuffer, _ m: JSONMember) -> String {
+        let raw = buffer.bytes(m.keyStart + 1, m.keyEnd - 1)
+        if !m.keyEscaped { return String(decoding: raw, as: UTF8.self) }
+        return String(decoding: JSONStringDecoder.decode(raw), as: UTF8.self)
     }
 
     public var count: Int {
-        switch type {
-        case JSON_ARRAY: return json_array_size(ptr)
-        case JSON_OBJECT: return json_object_size(ptr)
-        default: return 0
+        var c = 0
+        if isArray {
+            var s = scanner(at: start)
+            try! s.array { _, _ in c += 1 }
+        } else {
+            forEachMember { _ in c += 1 }
         }
+        return c
     }
 
     public var elements: [JSONRef] {
-        guard type == JSON_ARRAY else { return [] }
-        return (0..<json_array_size(ptr)).compactMap { json_array_get(ptr, $0).map(child) }
+        guard isArray else { return [] }
+        var out: [JSONRef] = []
+        var s = scanner(at: start)
+        try! s.array { a, b in out.append(JSONRef(buffer, a, b)) }
+        return out
     }
 
     /// Object members in document order.
     public var members: [(key: String, value: JSONRef)] {
-        guard type == JSON_OBJECT else { return [] }
-        var out: [(String, JSONRef)] = []
-        out.reserveCapacity(json_object_size(ptr))
-        var it = json_object_iter(ptr)
-        while let i = it {
-            let k = json_object_iter_key(i)!
-            let kl = json_object_iter_key_len(i)
-            let key = k.withMemoryRebound(to: UInt8.self, capacity: kl) {
-                String(decoding: UnsafeBufferPointer(start: $0, count: kl), as: UTF8.self)
-            }
-            out.append((key, child(json_object_iter_value(i)!)))
-            it = json_object_iter_next(ptr, i)
-        }
+        var out: [(key: String, value: JSONRef)] = []
+        forEachMember { m in out.append((JSONRef.keyText(buffer, m), JSONRef(buffer, m.valueStart, m.valueEnd))) }
         return out
     }
 
@@ -118,12 +132,68 @@ public struct JSONRef {
         if let s = string { return [s] }
         return elements.compactMap { $0.string }
     }
-
-    /// A new owned reference to this value (for moving it into another container).
-    public func retained() -> UnsafeMutablePointer<json_t> { json_incref(ptr)! }
 }
 
-/// A JSON value built in Swift, turned into jansson only when stored. Objects keep member order.
+/// Undoes JSON string escapes. Input is validated string content (between the quotes), so every escape is
+/// well formed and surrogate escapes come in pairs.
+enum JSONStringDecoder {
+    static func decode(_ b: UnsafeRawBufferPointer) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count)
+        var i = 0
+        let n = b.count
+        while i < n {
+            // Copy the run up to the next backslash whole.
+            let rest = n - i
+            let hit = memchr(b.baseAddress! + i, 0x5C, rest)
+            let run = hit.map { UnsafeRawPointer($0) - (b.baseAddress! + i) } ?? rest
+            if run > 0 { out.append(contentsOf: UnsafeRawBufferPointer(start: b.baseAddress! + i, count: run)) }
+            i += run
+            guard i < n else { break }
+            let e = b[i + 1]
+            i += 2
+            switch e {
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "u"):
+                var u = hex4(b, i)
+                i += 4
+                if u >= 0xD800 && u < 0xDC00 {
+                    let lo = hex4(b, i + 2)
+                    i += 6
+                    u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00)
+                }
+                appendUTF8(u, &out)
+            default: out.append(e)   // \" \\ \/
+            }
+        }
+        return out
+    }
+
+    static func hex4(_ b: UnsafeRawBufferPointer, _ k: Int) -> UInt32 {
+        var v: UInt32 = 0
+        for j in 0..<4 {
+            let c = b[k + j]
+            v = v << 4 | UInt32(c <= 0x39 ? c - 0x30 : (c | 0x20) - 0x57)
+        }
+        return v
+    }
+
+    static func appendUTF8(_ u: UInt32, _ out: inout [UInt8]) {
+        switch u {
+        case ..<0x80: out.append(UInt8(u))
+        case ..<0x800: out += [UInt8(0xC0 | u >> 6), UInt8(0x80 | u & 0x3F)]
+        case ..<0x10000: out += [UInt8(0xE0 | u >> 12), UInt8(0x80 | (u >> 6) & 0x3F), UInt8(0x80 | u & 0x3F)]
+        default: out += [UInt8(0xF0 | u >> 18), UInt8(0x80 | (u >> 12) & 0x3F), UInt8(0x80 | (u >> 6) & 0x3F), UInt8(0x80 | u & 0x3F)]
+        }
+    }
+}
+
+/// A JSON value built in Swift. Objects keep member order; `.ref` is a value read from input, written back
+/// as its original text.
 public indirect enum JSONValue {
     case string(String)
     case int(Int)
@@ -134,30 +204,10 @@ public indirect enum JSONValue {
     case object([(String, JSONValue)])
     case ref(JSONRef)
 
-    /// A new jansson value holding one reference, owned by the caller.
-    public func make() -> UnsafeMutablePointer<json_t> {
-        switch self {
-        case .string(let s):
-            var s = s
-            return s.withUTF8 { b in
-                b.withMemoryRebound(to: CChar.self) { p -> UnsafeMutablePointer<json_t> in
-                    if let base = p.baseAddress { return json_stringn_nocheck(base, b.count)! }
-                    return json_string_nocheck("")!
-                }
-            }
-        case .int(let i): return json_integer(json_int_t(i))!
-        case .double(let d): return json_real(d)!
-        case .bool(let b): return b ? json_true()! : json_false()!
-        case .null: return json_null()!
-        case .array(let items):
-            let a = json_array()!
-            for v in items { json_array_append_new(a, v.make()) }
-            return a
-        case .object(let members):
-            let o = json_object()!
-            for (k, v) in members { json_object_set_new_nocheck(o, k, v.make()) }
-            return o
-        case .ref(let r): return r.retained()
-        }
+    /// Compact JSON text.
+    public var bytes: [UInt8] {
+        var out: [UInt8] = []
+        JSONSerializer.write(self, into: &out)
+        return out
     }
 }

@@ -1,44 +1,36 @@
-import CJansson
-
-/// Compact JSON text from a jansson value. Written here rather than with json_dumpb because jansson prints
-/// reals with 17 significant digits (0.1 becomes 0.10000000000000001); Swift's shortest round-trip form
-/// keeps numbers as a reader typed them.
+/// Compact JSON text from a `JSONValue`. Reals are printed in Swift's shortest round-trip form (0.1 stays
+/// 0.1), and integral reals keep their ".0" so they stay reals when read back.
 public enum JSONSerializer {
-    public static func write(_ v: UnsafeMutablePointer<json_t>, into out: inout [UInt8]) {
-        switch v.pointee.type {
-        case JSON_OBJECT:
+    public static func write(_ v: JSONValue, into out: inout [UInt8]) {
+        switch v {
+        case .object(let members):
             out.append(UInt8(ascii: "{"))
-            var first = true
-            var it = json_object_iter(v)
-            while let i = it {
-                if !first { out.append(UInt8(ascii: ",")) }
-                first = false
-                let k = json_object_iter_key(i)!
-                writeString(UnsafeRawBufferPointer(start: k, count: json_object_iter_key_len(i)), into: &out)
+            for (k, (key, value)) in members.enumerated() {
+                if k > 0 { out.append(UInt8(ascii: ",")) }
+                writeString(key, into: &out)
                 out.append(UInt8(ascii: ":"))
-                write(json_object_iter_value(i)!, into: &out)
-                it = json_object_iter_next(v, i)
+                write(value, into: &out)
             }
             out.append(UInt8(ascii: "}"))
-        case JSON_ARRAY:
+        case .array(let items):
             out.append(UInt8(ascii: "["))
-            for idx in 0..<json_array_size(v) {
-                if idx > 0 { out.append(UInt8(ascii: ",")) }
-                write(json_array_get(v, idx)!, into: &out)
+            for (k, item) in items.enumerated() {
+                if k > 0 { out.append(UInt8(ascii: ",")) }
+                write(item, into: &out)
             }
             out.append(UInt8(ascii: "]"))
-        case JSON_STRING:
-            writeString(UnsafeRawBufferPointer(start: json_string_value(v), count: json_string_length(v)), into: &out)
-        case JSON_INTEGER:
-            out.append(contentsOf: String(json_integer_value(v)).utf8)
-        case JSON_REAL:
-            let d = json_real_value(v)
-            // Integral reals keep a fractional part so they stay reals when read back.
-            out.append(contentsOf: (d.isFinite ? "\(d)" : "null").utf8)
-        case JSON_TRUE: out.append(contentsOf: "true".utf8)
-        case JSON_FALSE: out.append(contentsOf: "false".utf8)
-        default: out.append(contentsOf: "null".utf8)
+        case .string(let s): writeString(s, into: &out)
+        case .int(let i): out.append(contentsOf: String(i).utf8)
+        case .double(let d): out.append(contentsOf: (d.isFinite ? "\(d)" : "null").utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .null: out.append(contentsOf: "null".utf8)
+        case .ref(let r): out.append(contentsOf: r.raw)
         }
+    }
+
+    public static func writeString(_ s: String, into out: inout [UInt8]) {
+        var s = s
+        s.withUTF8 { writeString(UnsafeRawBufferPointer($0), into: &out) }
     }
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
@@ -49,6 +41,9 @@ public enum JSONSerializer {
         let n = b.count
         var i = 0
         while i < n {
+            // Runs of bytes that need no escaping are copied whole; eight are tested at once.
+            while i + 8 <= n && !needsEscape(b.loadUnaligned(fromByteOffset: i, as: UInt64.self)) { i += 8 }
+            guard i < n else { break }
             let c = b[i]
             if c >= 0x20 && c != 0x22 && c != 0x5C { i += 1; continue }
             if i > start { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[start..<i])) }
@@ -68,5 +63,14 @@ public enum JSONSerializer {
         }
         if n > start { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[start..<n])) }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether any byte of `w` is '"', '\' or below 0x20 (UTF-8 bytes ≥ 0x80 pass through unescaped).
+    @inline(__always) static func needsEscape(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = w ^ (ones &* 0x22), slash = w ^ (ones &* 0x5C)
+        let ascii = w & ~highs   // clear high bits so the control test sees 7-bit values only
+        let control = ((ascii &- ones &* 0x20) & ~w) & highs
+        return (((quote &- ones) & ~quote) | ((slash &- ones) & ~slash)) & highs != 0 || control != 0
     }
 }

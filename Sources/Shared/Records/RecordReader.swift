@@ -1,5 +1,3 @@
-import CJansson
-
 /// What to do with a line that is not a JSON object (SPEC §2): stop (exit 65, naming source and line), or,
 /// with `--skip-bad`, copy the line unchanged to the rejects file (or just count it) and go on.
 public final class BadLinePolicy {
@@ -63,11 +61,10 @@ public final class RecordReader {
             case .line(let bytes):
                 if isBlank(bytes) { continue }
                 policy.tally.read += 1
-                switch Self.parseObject(bytes) {
-                case .success(let obj):
-                    return Record(object: obj, original: Array(bytes), source: currentSource, line: r.lineNumber)
-                case .failure(let msg):
-                    try policy.reject(InputError(currentSource, line: r.lineNumber, msg), raw: bytes)
+                do {
+                    return try Record.parse(bytes, source: currentSource, line: r.lineNumber)
+                } catch {
+                    try policy.reject(InputError(currentSource, line: r.lineNumber, Self.describe(error)), raw: bytes)
                 }
             }
         }
@@ -78,29 +75,10 @@ public final class RecordReader {
         return true
     }
 
-    enum Parse { case success(UnsafeMutablePointer<json_t>), failure(String) }
-
-    /// One JSON object from one line. jansson rejects invalid UTF-8 and trailing garbage itself.
-    static func parseObject(_ bytes: UnsafeRawBufferPointer) -> Parse {
-        var err = json_error_t()
-        let flags = Int(JSON_ALLOW_NUL | JSON_DECODE_ANY)
-        var v = json_loadb(bytes.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count, flags, &err)
-        if v == nil, errorText(&err).contains("too big integer") {
-            // Valid JSON whose integers exceed 64 bits: keep them as reals rather than refuse the record.
-            v = json_loadb(bytes.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count, flags | Int(JSON_DECODE_INT_AS_REAL), &err)
-        }
-        guard let obj = v else {
-            return .failure("not valid JSON: \(errorText(&err)) (column \(err.column))")
-        }
-        if obj.pointee.type != JSON_OBJECT {
-            json_decref(obj)
-            return .failure("not a JSON object (a record must be one object per line)")
-        }
-        return .success(obj)
-    }
-
-    static func errorText(_ err: inout json_error_t) -> String {
-        withUnsafeBytes(of: &err.text) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+    /// The message for a line that is not one JSON object, with its 1-based column.
+    static func describe(_ e: JSONSyntaxError) -> String {
+        if e.message.hasPrefix("not a JSON object") || e.message == "empty line" { return e.message }
+        return "not valid JSON: \(e.message) (column \(e.offset + 1))"
     }
 }
 
@@ -115,14 +93,7 @@ public final class RecordWriter {
     }
 
     public func write(_ r: Record) throws {
-        if let o = r.original {
-            try sink.write(o)
-        } else {
-            var out: [UInt8] = []
-            out.reserveCapacity(1024)
-            JSONSerializer.write(r.object, into: &out)
-            try sink.write(out)
-        }
+        try sink.write(r.raw)
         try sink.write([0x0A])
         tally?.written += 1
     }

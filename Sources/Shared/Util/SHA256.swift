@@ -52,13 +52,16 @@ public struct SHA256 {
 
     @inline(__always) private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
 
-    public static func hex<C: Collection>(_ data: C) -> String where C.Element == UInt8 {
+    public static func hex<C: Collection>(_ data: C) -> String where C.Element == UInt8 { hexDigits(hash(data)) }
+
+    static func hexDigits<C: Collection>(_ digest: C) -> String where C.Element == UInt8 {
         let digits = Array("0123456789abcdef".utf8)
         var s: [UInt8] = []
-        for b in hash(data) { s.append(digits[Int(b >> 4)]); s.append(digits[Int(b & 15)]) }
+        for b in digest { s.append(digits[Int(b >> 4)]); s.append(digits[Int(b & 15)]) }
         return String(decoding: s, as: UTF8.self)
     }
 
     /// s1's record id: the first 16 hex digits of SHA-256(question).
-    public static func recordID(_ question: String) -> String { String(hex(question.utf8).prefix(16)) }
+    public static func recordID(_ question: String) -> String { recordID(digest: hash(question.utf8)) }
+    public static func recordID(digest: [UInt8]) -> String { hexDigits(digest.prefix(8)) }
 }

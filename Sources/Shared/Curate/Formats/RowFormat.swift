@@ -21,8 +21,10 @@ public struct MappedRow {
     }
 
     /// The §2 record: id, question, solution, answer, source_type, cot_type, domain, metadata, then extras.
-    public func record(source: String, line: Int) -> Record {
-        var m: [(String, JSONValue)] = [("id", .string(keptID ?? SHA256.recordID(question))), ("question", .string(question))]
+    /// `digest`, when the caller has it, is SHA-256 of `question`.
+    public func record(source: String, line: Int, digest: [UInt8]? = nil) -> Record {
+        let id = keptID ?? digest.map { SHA256.recordID(digest: $0) } ?? SHA256.recordID(question)
+        var m: [(String, JSONValue)] = [("id", .string(id)), ("question", .string(question))]
         if let solution { m.append(("solution", .string(solution))) }
         if let answer { m.append(("answer", .string(answer))) }
         m.append(("source_type", .string(sourceType)))
