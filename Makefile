@@ -42,7 +42,7 @@ build:
 	swift build -c release
 
 test:
-	swift test -c release
+	S1_DATA_DIR="$(DATA)" swift test -c release
 
 # ---- s1K curation (paper §2): pool → quality → decontaminate → [difficulty] → traces → classify → diversity ----
 # The pool is what ../shared/data holds offline: AIME 1983–2024, AGIEval's math and reasoning tasks,

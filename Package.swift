@@ -32,6 +32,7 @@ let package = Package(
             dependencies: ["Shared", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         )
     } + [
-        .testTarget(name: "SharedTests", dependencies: ["Shared"], resources: [.copy("Fixtures")]),
+        // jansson is the independent reference the JSON scanner is checked against.
+        .testTarget(name: "SharedTests", dependencies: ["Shared", "CJansson"], resources: [.copy("Fixtures")]),
     ]
 )

@@ -7,8 +7,9 @@ enum Support {
 
     static func fixture(_ rel: String) -> String { fixtures + "/" + rel }
 
-    /// ../shared/data next to the checkout (the project's development data; present in CI).
+    /// The project's development data: $S1_DATA_DIR, else ../shared/data next to the checkout (as in CI).
     static let sharedData: String = {
+        if let d = ProcessInfo.processInfo.environment["S1_DATA_DIR"], !d.isEmpty { return d }
         var url = URL(fileURLWithPath: #filePath)
         for _ in 0..<3 { url.deleteLastPathComponent() }
         return url.deletingLastPathComponent().appendingPathComponent("shared/data").path
