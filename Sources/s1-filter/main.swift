@@ -66,19 +66,9 @@ struct Decontaminate: ParsableCommand {
         var evalCount = 0
         try ToolMain.run(tally, summarize: false) {
             let resolver = SourceResolver(dataDir: dataDir ?? ProcessInfo.processInfo.environment["S1_DATA_DIR"], offline: offline)
-            let evalTally = Tally(tool: "eval sets")
-            let policy = BadLinePolicy(skipBad: false, rejects: nil, tally: evalTally)
-            for spec in against {
-                let r = try resolver.resolve(spec)
-                let rows = try SourceRows(path: r.path, display: r.display, policy: policy, maxLineBytes: common.io.maxLineBytes)
-                let ctx = RowContext(stem: SourceNaming.stem(r.path), pathSourceType: r.sourceType, seed: 0)
-                while let (row, line) = try rows.next() {
-                    guard let f = RowFormats.detect(row.root), let m = f.map(row.root, ctx) else {
-                        throw InputError(r.display, line: line, "evaluation row has no question")
-                    }
-                    index.add(m.question)
-                    evalCount += 1
-                }
+            try EvalQuestions.forEach(against, resolver: resolver, maxLineBytes: common.io.maxLineBytes) { q in
+                index.add(q)
+                evalCount += 1
             }
             tally.notes.append("\(evalCount) evaluation questions, \(index.count) \(ngram)-grams (\(mode.rawValue) words)")
         }
