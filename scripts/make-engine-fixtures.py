@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""Reference fixtures for the engine tests, from independent implementations (Hugging Face `tokenizers`
+and `transformers` on CPU PyTorch, fp32). Run once; the outputs are committed, so CI needs no PyTorch.
+
+    pip install "torch==2.13.0+cpu" transformers tokenizers gguf
+    python3 scripts/make-engine-fixtures.py GGUF_PATH DATA_DIR
+
+GGUF_PATH: SmolLM2-135M-Instruct.Q4_1.gguf (make model). DATA_DIR: ../shared/data.
+Writes Tests/SharedTests/Fixtures/engine/:
+  tokenizer-smollm2.jsonl   texts and their token ids under SmolLM2's tokenizer (digits split one by one)
+  tiny-qwen2/               a tiny random Qwen2 with q/k/v biases: config, sharded safetensors, tokenizer.json
+  tokenizer-tinyqwen.jsonl  texts and ids under the tiny model's tokenizer (Qwen2's pre-tokenizer pattern)
+  logits-smollm2.json       last-position logits (a fixed sample of ids) and greedy continuations, fp32
+  logits-tinyqwen.json      the same for the tiny model (all logits)
+"""
+import csv, json, os, random, sys
+
+import numpy as np
+import torch
+from gguf import GGUFReader
+from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, pre_tokenizers, trainers
+
+gguf_path, data = sys.argv[1], sys.argv[2]
+OUT = os.path.join(os.path.dirname(__file__), "..", "Tests", "SharedTests", "Fixtures", "engine")
+os.makedirs(OUT, exist_ok=True)
+torch.manual_seed(0)
+rng = random.Random(0)
+
+
+def corpus():
+    """Real texts: MATH500 problems and solutions, AIME problems, code, Unicode, whitespace, chat markup."""
+    texts = []
+    rows = [json.loads(l) for l in open(os.path.join(data, "math500", "test.jsonl"))]
+    texts += [r["problem"] for r in rows[:120]]
+    texts += [r["solution"][:600] for r in rows[120:200]]
+    with open(os.path.join(data, "aime_1983_2024", "AIME_Dataset_1983_2024.csv"), newline="") as f:
+        aime = list(csv.DictReader(f))
+    texts += [r["Question"] for r in aime[::40]]
+    for name in ["scripts/make-bench-jsonl.py", "Sources/Shared/Records/JSONScanner.swift"]:
+        src = open(os.path.join(os.path.dirname(__file__), "..", name)).read()
+        texts += [src[i:i + 400] for i in range(0, min(len(src), 4000), 400)]
+    texts += [
+        "12345 + 67890 = 80235", "3.14159265358979", "x^2 - 5x + 6 = 0", "1,000,000 and 1_000_000",
+        "don't I'll WE'RE they've she'd it's", "Hello world", " leading space", "trailing space ",
+        "  two leading", "a  b   c    d", "tab\tseparated\tvalues", "line\nbreaks\n\nand\r\nCRLF\r\n",
+        "\n\n\n", "   ", "\t", "", "x", "ÄÖÜ äöü ß", "naïve café résumé", "日本語のテキストです。", "中文数学题：求解方程。",
+        "Ελληνικά γράμματα αβγ", "русский текст", "العربية", "emoji 😀🎉👍🏽 mixed", "∑_{i=1}^{n} i = n(n+1)/2 ∀x∈ℝ",
+        "e\u0301 combining", "zero\u200bwidth", "<|im_start|>user\nWhat is 2+2?<|im_end|>\n<|im_start|>assistant\n",
+        "<|im_start|>think\nLet me see.\n<|im_start|>answer\nFinal Answer: 4<|im_end|>",
+        "text<|im_end|>more<|endoftext|>", "<|im_start|><|im_start|>", "< |im_start| > not special",
+        "Wait", " Wait", "Wait, let me check.", "Hmm", "Alternatively", "\\boxed{\\frac{1}{2}}",
+        "$$\\int_0^1 x^2\\,dx = \\frac13$$", "    def f(x):\n        return x  # comment\n", "a" * 300,
+        "!!!???...,,,;;;", "'quoted' \"double\" `back`", "http://example.com/path?q=1&r=2",
+    ]
+    return texts
+
+
+def write_jsonl(path, texts, tok):
+    with open(path, "w") as f:
+        for t in texts:
+            f.write(json.dumps({"text": t, "ids": tok.encode(t, add_special_tokens=False).ids}, ensure_ascii=False) + "\n")
+
+
+# ---- SmolLM2's tokenizer, built from the GGUF's vocabulary and merges as its tokenizer.json declares it ----
+reader = GGUFReader(gguf_path)
+field = lambda k: reader.fields[k]
+tokens = [bytes(field("tokenizer.ggml.tokens").parts[i]).decode() for i in field("tokenizer.ggml.tokens").data]
+types = [int(field("tokenizer.ggml.token_type").parts[i][0]) for i in field("tokenizer.ggml.token_type").data]
+merges = [tuple(bytes(field("tokenizer.ggml.merges").parts[i]).decode().split(" ", 1)) for i in field("tokenizer.ggml.merges").data]
+smol = Tokenizer(models.BPE(vocab={t: i for i, t in enumerate(tokens)}, merges=merges))
+smol.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.Digits(individual_digits=True),
+                                              pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)])
+smol.decoder = decoders.ByteLevel()
+smol.add_special_tokens([AddedToken(t, special=True, normalized=False) for t, ty in zip(tokens, types) if ty == 3])
+texts = corpus()
+write_jsonl(os.path.join(OUT, "tokenizer-smollm2.jsonl"), texts, smol)
+for t in texts:
+    assert smol.decode(smol.encode(t).ids, skip_special_tokens=False) == t, t
+
+# ---- a tiny random Qwen2 with biases, its own BPE tokenizer using Qwen2's pre-tokenizer pattern ----
+QWEN_PATTERN = r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"""
+tq = Tokenizer(models.BPE())
+tq.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.Split(Regex(QWEN_PATTERN), behavior="isolated"),
+                                            pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)])
+tq.decoder = decoders.ByteLevel()
+specials = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
+trainer = trainers.BpeTrainer(vocab_size=400, special_tokens=specials, initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+tq.train_from_iterator(texts[:150], trainer)
+tiny_dir = os.path.join(OUT, "tiny-qwen2")
+os.makedirs(tiny_dir, exist_ok=True)
+tq.save(os.path.join(tiny_dir, "tokenizer.json"))
+write_jsonl(os.path.join(OUT, "tokenizer-tinyqwen.jsonl"), texts, tq)
+
+from transformers import AutoModelForCausalLM, Qwen2Config, Qwen2ForCausalLM
+
+cfg = Qwen2Config(vocab_size=tq.get_vocab_size(), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                  num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=256, rope_theta=10000.0,
+                  rms_norm_eps=1e-6, tie_word_embeddings=False, bos_token_id=1, eos_token_id=2,
+                  dtype="float32")
+tiny = Qwen2ForCausalLM(cfg).eval()
+with torch.no_grad():
+    for name, p in tiny.named_parameters():
+        if name.endswith("norm.weight"):
+            p.copy_(1 + 0.1 * torch.randn_like(p))   # not all ones, so a missing norm weight shows
+        elif name.endswith("bias"):
+            p.copy_(0.1 * torch.randn_like(p))
+        else:
+            p.copy_(0.08 * torch.randn_like(p))
+tiny.save_pretrained(tiny_dir, safe_serialization=True, max_shard_size="60KB")
+
+
+def logits_fixture(model, tok, prompts, sample, steps):
+    out = []
+    for p in prompts:
+        ids = tok.encode(p, add_special_tokens=False).ids
+        with torch.no_grad():
+            last = model(torch.tensor([ids])).logits[0, -1].double().numpy()
+            gen = model.generate(torch.tensor([ids]), max_new_tokens=steps, do_sample=False, num_beams=1,
+                                 pad_token_id=2, eos_token_id=None)[0, len(ids):].tolist()
+        idx = list(range(len(last))) if sample is None else sorted(set(sample) | set(np.argsort(-last)[:20].tolist()))
+        out.append({"prompt": p, "ids": ids, "logit_ids": idx, "logits": [round(float(last[i]), 6) for i in idx],
+                    "argmax": int(np.argmax(last)), "greedy": gen})
+    return out
+
+
+tiny_prompts = ["What is 2+2?", "<|im_start|>user\nSolve x^2 = 4.<|im_end|>\n<|im_start|>assistant\n", "The sum of"]
+with open(os.path.join(OUT, "logits-tinyqwen.json"), "w") as f:
+    json.dump(logits_fixture(tiny, tq, tiny_prompts, None, 12), f)
+
+# ---- SmolLM2 from the GGUF, dequantized to fp32 by transformers (gguf-py), run in fp32 ----
+smol_model = AutoModelForCausalLM.from_pretrained(os.path.dirname(gguf_path), gguf_file=os.path.basename(gguf_path),
+                                                  dtype=torch.float32).eval()
+smol_prompts = [
+    "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\nHow many primes are below 100?<|im_end|>\n<|im_start|>assistant\n",
+    "The capital of France is",
+    "Let $x = 12345$. Then $2x =",
+    "def fibonacci(n):\n",
+]
+sample = sorted(rng.sample(range(len(tokens)), 2000))
+with open(os.path.join(OUT, "logits-smollm2.json"), "w") as f:
+    json.dump(logits_fixture(smol_model, smol, smol_prompts, sample, 24), f)
+print("fixtures written to", os.path.abspath(OUT))
