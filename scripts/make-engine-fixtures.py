@@ -115,8 +115,13 @@ def logits_fixture(model, tok, prompts, sample, steps):
         ids = tok.encode(p, add_special_tokens=False).ids
         with torch.no_grad():
             last = model(torch.tensor([ids])).logits[0, -1].double().numpy()
-            gen = model.generate(torch.tensor([ids]), max_new_tokens=steps, do_sample=False, num_beams=1,
-                                 pad_token_id=2, eos_token_id=None)[0, len(ids):].tolist()
+            # Greedy by full forward passes (no generate(): it would infer a padding mask from pad ids
+            # that chat prompts contain, and its cache path is not the reference here).
+            gen, seq = [], list(ids)
+            for _ in range(steps):
+                nxt = int(torch.argmax(model(torch.tensor([seq])).logits[0, -1]))
+                gen.append(nxt)
+                seq.append(nxt)
         idx = list(range(len(last))) if sample is None else sorted(set(sample) | set(np.argsort(-last)[:20].tolist()))
         out.append({"prompt": p, "ids": ids, "logit_ids": idx, "logits": [round(float(last[i]), 6) for i in idx],
                     "argmax": int(np.argmax(last)), "greedy": gen})

@@ -40,3 +40,12 @@ public struct ModelFileError: Error, CustomStringConvertible {
     }
     public var description: String { "\(path): \(message)" }
 }
+
+/// A JSON document of a model directory (config, tokenizer, safetensors header) as a record, or an error
+/// naming the file.
+func parseJSONDocument(_ b: UnsafeRawBufferPointer, path: String, what: String) throws -> Record {
+    switch Result(catching: { () throws(JSONSyntaxError) -> Record in try Record.parse(b, source: path) }) {
+    case .success(let r): return r
+    case .failure(let e): throw ModelFileError(path, "\(what) is not a JSON object: \(e.message) (byte \(e.offset))")
+    }
+}

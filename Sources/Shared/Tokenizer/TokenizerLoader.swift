@@ -34,10 +34,7 @@ public enum TokenizerLoader {
 
     public static func load(tokenizerJSON path: String) throws -> Tokenizer {
         let bytes = try InputOpener.readAll(path)
-        let root: Record
-        do { root = try bytes.withUnsafeBytes { try Record.parse($0, source: path) } } catch let e as JSONSyntaxError {
-            throw ModelFileError(path, "not a JSON object: \(e.message) (byte \(e.offset))")
-        }
+        let root = try bytes.withUnsafeBytes { try parseJSONDocument($0, path: path, what: "tokenizer.json") }
         guard let model = root["model"], model["type"]?.string == "BPE" else {
             throw ModelFileError(path, "model.type is not BPE; only byte-level BPE tokenizers are supported")
         }

@@ -1,0 +1,58 @@
+import Foundation
+
+/// Causal grouped-query attention over the KV cache: query head h reads KV head h / (H / KV).
+public enum Attention {
+    /// q: [T × qDim] (rotated), rows at positions start..<start+T whose keys/values are already cached;
+    /// out: [T × qDim]. scores: scratch of T × (start+T) floats.
+    public static func forward(q: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>, rows t: Int, start: Int,
+                               cache: KVCache, layer: Int, slot: Int, heads: Int, scores: UnsafeMutablePointer<Float>) {
+        let hd = cache.headDim, qDim = heads * hd, group = heads / cache.kvHeads
+        let p = start + t
+        let scale = 1 / Float(hd).squareRoot()
+        for h in 0..<heads {
+            let off = cache.offset(layer: layer, slot: slot, head: h / group)
+            let kh = cache.k + off, vh = cache.v + off
+            if t == 1 {
+                decodeHead(q + h * hd, kh, vh, out + h * hd, positions: p, hd: hd, scale: scale, scores: scores)
+                continue
+            }
+            // scores[T×P] = Q_h · K_hᵀ, then a causal softmax per row, then out_h = scores · V_h.
+            BLAS.gemmNT(t, p, hd, q + h * hd, lda: qDim, kh, ldb: hd, scores, ldc: p)
+            for r in 0..<t {
+                let row = scores + r * p
+                let visible = start + r + 1
+                softmax(row, count: visible, scale: scale)
+                for j in visible..<p { row[j] = 0 }
+            }
+            BLAS.gemmNN(t, hd, p, scores, lda: p, vh, ldb: hd, out + h * hd, ldc: qDim)
+        }
+    }
+
+    /// One query row against P cached positions.
+    static func decodeHead(_ q: UnsafePointer<Float>, _ k: UnsafePointer<Float>, _ v: UnsafePointer<Float>,
+                           _ out: UnsafeMutablePointer<Float>, positions p: Int, hd: Int, scale: Float,
+                           scores: UnsafeMutablePointer<Float>) {
+        for j in 0..<p {
+            let kj = k + j * hd
+            var s: Float = 0
+            for i in 0..<hd { s += q[i] * kj[i] }
+            scores[j] = s
+        }
+        softmax(scores, count: p, scale: scale)
+        for i in 0..<hd { out[i] = 0 }
+        for j in 0..<p {
+            let w = scores[j], vj = v + j * hd
+            for i in 0..<hd { out[i] += w * vj[i] }
+        }
+    }
+
+    /// In place: x ← softmax(scale · x) over `count` values.
+    @inline(__always) static func softmax(_ x: UnsafeMutablePointer<Float>, count n: Int, scale: Float) {
+        var mx = -Float.infinity
+        for j in 0..<n { x[j] *= scale; mx = max(mx, x[j]) }
+        var sum: Float = 0
+        for j in 0..<n { let e = Foundation.exp(x[j] - mx); x[j] = e; sum += e }
+        let inv = 1 / sum
+        for j in 0..<n { x[j] *= inv }
+    }
+}

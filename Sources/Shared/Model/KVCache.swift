@@ -1,0 +1,42 @@
+/// Keys and values of every past position, preallocated for `slots` sequences of up to `capacity`
+/// positions: [layer][slot][kvHead][position][hd], so one head's keys are a contiguous [P×hd] matrix.
+public final class KVCache {
+    public let layers: Int, slots: Int, kvHeads: Int, headDim: Int, capacity: Int
+    public let k: UnsafeMutablePointer<Float>
+    public let v: UnsafeMutablePointer<Float>
+
+    public init(config c: ModelConfig, capacity: Int, slots: Int = 1) {
+        layers = c.layers
+        self.slots = slots
+        kvHeads = c.kvHeads
+        headDim = c.headDim
+        self.capacity = capacity
+        let n = layers * slots * kvHeads * capacity * headDim
+        k = .allocate(capacity: n)
+        v = .allocate(capacity: n)
+    }
+
+    deinit {
+        k.deallocate()
+        v.deallocate()
+    }
+
+    public var bytes: Int { 2 * 4 * layers * slots * kvHeads * capacity * headDim }
+
+    /// Start of head `h`'s [capacity × hd] block for (layer, slot).
+    @inline(__always) public func offset(layer: Int, slot: Int, head: Int) -> Int {
+        ((layer * slots + slot) * kvHeads + head) * capacity * headDim
+    }
+
+    /// Stores rows of k and v ([T × kvDim]) at positions start..<start+T.
+    func store(layer: Int, slot: Int, start: Int, rows: Int, k src: UnsafePointer<Float>, v vsrc: UnsafePointer<Float>) {
+        let kvDim = kvHeads * headDim
+        for h in 0..<kvHeads {
+            let base = offset(layer: layer, slot: slot, head: h) + start * headDim
+            for t in 0..<rows {
+                (k + base + t * headDim).update(from: src + t * kvDim + h * headDim, count: headDim)
+                (v + base + t * headDim).update(from: vsrc + t * kvDim + h * headDim, count: headDim)
+            }
+        }
+    }
+}
