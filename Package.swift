@@ -24,7 +24,7 @@ let package = Package(
                 "CJansson", "CZstd", "COpenBLAS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+            swiftSettings: [.unsafeFlags(["-Ounchecked", "-wmo", "-target-cpu", "haswell"], .when(configuration: .release))]
         ),
     ] + tools.map {
         .executableTarget(

@@ -44,6 +44,10 @@ public enum ToolMain {
             if summarize { tally.printSummary() }
             Log.line("\(tally.tool): error: \(e)")
             throw ExitCode(65)
+        } catch let e as ModelFileError {
+            if summarize { tally.printSummary() }
+            Log.line("\(tally.tool): error: \(e)")
+            throw ExitCode(65)
         } catch let e as UsageError {
             Log.line("\(tally.tool): error: \(e)")
             throw ExitCode(64)

@@ -2,6 +2,7 @@ import COpenBLAS
 
 /// The OpenBLAS calls the engine uses, row-major throughout.
 public enum BLAS {
+    /// OpenBLAS runs single-threaded inside the engine's own worker pool (see MatMul).
     public static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(n)) }
 
     /// C[M×N] = A[M×K] · B[N×K]ᵀ + beta·C, with leading dimensions (row strides) given.

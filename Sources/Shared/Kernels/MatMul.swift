@@ -1,62 +1,72 @@
-/// out[T×rows] = x[T×cols] · Wᵀ for any weight type: OpenBLAS for fp32 weights; for quantized ones the
-/// register-level matvec when T is small (decode), else rows dequantized a slab at a time and sgemm'd
-/// (prefill), so the dequantization is paid once per slab for all T rows.
+/// out[T×rows] = x[T×cols] · Wᵀ for any weight type. The rows of W are split over the worker pool and each
+/// share goes through single-threaded OpenBLAS (fp32 weights) or, for quantized weights, the register-level
+/// matvec when T is small (decode) or slabs of dequantized rows fed to sgemm (prefill: the dequantization
+/// is paid once per slab for all T rows). OpenBLAS's own threads stay off: two spinning pools on two
+/// cores fight, and a fixed split keeps results independent of timing.
 public struct MatMul {
-    /// Scratch big enough for one dequantized slab and the block sums.
-    var slab: UnsafeMutablePointer<Float>
-    var slabCapacity: Int
-    var sums: UnsafeMutablePointer<Float>
-    var sumsCapacity: Int
-    static let slabRows = 256
+    /// One dequantization slab per worker share.
+    var slabs: [UnsafeMutablePointer<Float>] = []
+    var slabFloats = 0
+    var qx: QuantizedMatVec.QuantizedRow
+    static let slabRows = 128
     /// At or below this many activation rows the quantized matvec beats dequantize + sgemm.
     static let matvecMaxRows = 2
 
     public init() {
-        slabCapacity = 0
-        slab = .allocate(capacity: 1)
-        sumsCapacity = 0
-        sums = .allocate(capacity: 1)
+        qx = QuantizedMatVec.QuantizedRow(capacity: 32)
     }
 
     public func free() {
-        slab.deallocate()
-        sums.deallocate()
+        for s in slabs { s.deallocate() }
+        qx.free()
     }
 
-    mutating func ensure(slab n: Int, sums m: Int) {
-        if n > slabCapacity { slab.deallocate(); slab = .allocate(capacity: n); slabCapacity = n }
-        if m > sumsCapacity { sums.deallocate(); sums = .allocate(capacity: m); sumsCapacity = m }
+    mutating func ensure(slab n: Int, activations m: Int) {
+        if n > slabFloats || slabs.count < Parallel.threads {
+            for s in slabs { s.deallocate() }
+            slabFloats = max(n, slabFloats)
+            slabs = (0..<Parallel.threads).map { _ in .allocate(capacity: max(slabFloats, 1)) }
+        }
+        if m > qx.capacity { qx.free(); qx = QuantizedMatVec.QuantizedRow(capacity: m) }
     }
 
     public mutating func apply(_ x: UnsafePointer<Float>, rows t: Int, _ w: WeightMatrix, _ out: UnsafeMutablePointer<Float>) {
         if w.type == .f32 {
             let wp = w.data.assumingMemoryBound(to: Float.self)
-            if t == 1 { BLAS.gemv(w.rows, w.cols, wp, x, out) } else { BLAS.gemmNT(t, w.rows, w.cols, x, lda: w.cols, wp, ldb: w.cols, out, ldc: w.rows) }
-            return
-        }
-        if t <= Self.matvecMaxRows && w.type.isQuantized {
-            ensure(slab: 0, sums: w.cols / 32 + 1)
-            let sums = self.sums
-            for i in 0..<t {
-                let xi = x + i * w.cols, oi = out + i * w.rows
-                QuantizedMatVec.blockSums(xi, cols: w.cols, into: sums)
-                Parallel.forRanges(w.rows, minPerThread: 64) { r in
-                    QuantizedMatVec.apply(w, xi, oi, rows: r, blockSums: UnsafePointer(sums))
+            Parallel.forRanges(w.rows, minPerThread: 32) { r in
+                if t == 1 {
+                    BLAS.gemv(r.count, w.cols, wp + r.lowerBound * w.cols, x, out + r.lowerBound)
+                } else {
+                    BLAS.gemmNT(t, r.count, w.cols, x, lda: w.cols, wp + r.lowerBound * w.cols, ldb: w.cols, out + r.lowerBound, ldc: w.rows)
                 }
             }
             return
         }
-        let slabRows = min(Self.slabRows, w.rows)
-        ensure(slab: slabRows * w.cols, sums: 0)
-        let slab = self.slab
-        var r0 = 0
-        while r0 < w.rows {
-            let n = min(slabRows, w.rows - r0)
-            Parallel.forRanges(n, minPerThread: 16) { rr in
-                for r in rr { Dequantize.row(w.type, w.row(r0 + r), slab + r * w.cols, w.cols) }
+        if t <= Self.matvecMaxRows && w.type.isQuantized {
+            ensure(slab: 0, activations: w.cols)
+            let qx = self.qx
+            for i in 0..<t {
+                qx.quantize(x + i * w.cols, cols: w.cols)
+                let oi = out + i * w.rows
+                Parallel.forRanges(w.rows, minPerThread: 64) { r in QuantizedMatVec.apply(w, qx, oi, rows: r) }
             }
-            BLAS.gemmNT(t, n, w.cols, x, lda: w.cols, slab, ldb: w.cols, out + r0, ldc: w.rows)
-            r0 += n
+            return
+        }
+        ensure(slab: Self.slabRows * w.cols, activations: 0)
+        let slabs = self.slabs
+        let parts = min(Parallel.threads, max(1, w.rows / 32))
+        Parallel.forRanges(parts) { pr in
+            for part in pr {
+                let lo = w.rows * part / parts, hi = w.rows * (part + 1) / parts
+                let slab = slabs[part]
+                var r0 = lo
+                while r0 < hi {
+                    let n = min(Self.slabRows, hi - r0)
+                    for r in 0..<n { Dequantize.row(w.type, w.row(r0 + r), slab + r * w.cols, w.cols) }
+                    BLAS.gemmNT(t, n, w.cols, x, lda: w.cols, slab, ldb: w.cols, out + r0, ldc: w.rows)
+                    r0 += n
+                }
+            }
         }
     }
 }

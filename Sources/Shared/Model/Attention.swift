@@ -3,13 +3,16 @@ import Foundation
 /// Causal grouped-query attention over the KV cache: query head h reads KV head h / (H / KV).
 public enum Attention {
     /// q: [T × qDim] (rotated), rows at positions start..<start+T whose keys/values are already cached;
-    /// out: [T × qDim]. scores: scratch of T × (start+T) floats.
+    /// out: [T × qDim]. scores: one scratch of T × (start+T) floats per thread. Heads run in parallel.
     public static func forward(q: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>, rows t: Int, start: Int,
-                               cache: KVCache, layer: Int, slot: Int, heads: Int, scores: UnsafeMutablePointer<Float>) {
+                               cache: KVCache, layer: Int, slot: Int, heads: Int, scores: [UnsafeMutablePointer<Float>]) {
         let hd = cache.headDim, qDim = heads * hd, group = heads / cache.kvHeads
         let p = start + t
         let scale = 1 / Float(hd).squareRoot()
-        for h in 0..<heads {
+        let parts = min(heads, scores.count)
+        Parallel.forRanges(parts) { pr in for part in pr {
+        let scores = scores[part]
+        for h in (heads * part / parts)..<(heads * (part + 1) / parts) {
             let off = cache.offset(layer: layer, slot: slot, head: h / group)
             let kh = cache.k + off, vh = cache.v + off
             if t == 1 {
@@ -26,6 +29,7 @@ public enum Attention {
             }
             BLAS.gemmNN(t, hd, p, scores, lda: p, vh, ldb: hd, out + h * hd, ldc: qDim)
         }
+        } }
     }
 
     /// One query row against P cached positions.

@@ -49,6 +49,14 @@ public enum ModelLoader {
         return LoadedModel(config: config, weights: w, tokenizer: tok, path: path)
     }
 
+    /// Just the tokenizer of a model (no weights are touched).
+    public static func loadTokenizer(_ path: String) throws -> Tokenizer {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw ModelFileError(path, "no such file or directory") }
+        if isDir.boolValue { return try TokenizerLoader.load(tokenizerJSON: path + "/tokenizer.json") }
+        return try TokenizerLoader.load(gguf: GGUFFile(path: path))
+    }
+
     static func loadHF(_ dir: String, dtype: WeightDType) throws -> LoadedModel {
         let hf = try HFConfig.load(dir + "/config.json")
         let st = try SafetensorsReader(path: dir)

@@ -9,9 +9,12 @@ public final class Transformer {
     /// Rows processed per pass; longer prompts go through in chunks.
     public let maxChunk: Int
     // Run state, sized for maxChunk rows: x, xb [T×D]; q, att [T×qDim]; k, v [T×kvDim]; g, u [T×F].
-    let x, xb, q, k, v, att, g, u, scores, logits: UnsafeMutablePointer<Float>
+    let x, xb, q, k, v, att, g, u, logits: UnsafeMutablePointer<Float>
+    /// One attention score scratch [maxChunk × capacity] per thread.
+    let scores: [UnsafeMutablePointer<Float>]
 
     public init(_ m: LoadedModel, capacity: Int? = nil, slots: Int = 1, maxChunk: Int = 256) {
+        BLAS.setThreads(1)   // parallelism comes from the worker pool (MatMul)
         config = m.config
         weights = m.weights
         let cap = min(capacity ?? m.config.contextLength, m.config.contextLength)
@@ -22,11 +25,11 @@ public final class Transformer {
         func buf(_ k: Int) -> UnsafeMutablePointer<Float> { let p = UnsafeMutablePointer<Float>.allocate(capacity: k); p.initialize(repeating: 0, count: k); return p }
         x = buf(n * c.dim); xb = buf(n * c.dim); q = buf(n * c.qDim); att = buf(n * c.qDim)
         k = buf(n * c.kvDim); v = buf(n * c.kvDim); g = buf(n * c.hiddenDim); u = buf(n * c.hiddenDim)
-        scores = buf(n * cap); logits = buf(c.vocabSize)
+        scores = (0..<Parallel.threads).map { _ in buf(n * cap) }; logits = buf(c.vocabSize)
     }
 
     deinit {
-        for p in [x, xb, q, k, v, att, g, u, scores, logits] { p.deallocate() }
+        for p in [x, xb, q, k, v, att, g, u, logits] + scores { p.deallocate() }
         mm.free()
     }
 

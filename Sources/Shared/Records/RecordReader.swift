@@ -30,6 +30,9 @@ public final class RecordReader {
     public let paths: [String]
     public let policy: BadLinePolicy
     public let maxLineBytes: Int
+    /// s1-think's input rule: a line that is not JSON (and does not try to be: no leading `{`) is the
+    /// question itself.
+    public var plainTextQuestions = false
     private var index = 0
     private var reader: LineReader?
     public private(set) var currentSource = ""
@@ -64,10 +67,19 @@ public final class RecordReader {
                 do {
                     return try Record.parse(bytes, source: currentSource, line: r.lineNumber)
                 } catch {
+                    if plainTextQuestions && !Self.looksLikeJSON(bytes) {
+                        var text = String(decoding: bytes, as: UTF8.self)
+                        if text.hasSuffix("\r") { text.removeLast() }
+                        return Record([("question", .string(text))], source: currentSource, line: r.lineNumber)
+                    }
                     try policy.reject(InputError(currentSource, line: r.lineNumber, Self.describe(error)), raw: bytes)
                 }
             }
         }
+    }
+
+    static func looksLikeJSON(_ b: UnsafeRawBufferPointer) -> Bool {
+        b.first { $0 != 0x20 && $0 != 0x09 } == UInt8(ascii: "{")
     }
 
     private func isBlank(_ b: UnsafeRawBufferPointer) -> Bool {
