@@ -12,6 +12,7 @@ Writes Tests/SharedTests/Fixtures/engine/:
   tokenizer-tinyqwen.jsonl  texts and ids under the tiny model's tokenizer (Qwen2's pre-tokenizer pattern)
   logits-smollm2.json       last-position logits (a fixed sample of ids) and greedy continuations, fp32
   logits-tinyqwen.json      the same for the tiny model (all logits)
+  nll-*.json                mean NLL over the assistant tokens of sft-records.jsonl rendered as SPEC §4
 """
 import csv, json, os, random, sys
 
@@ -145,3 +146,44 @@ sample = sorted(rng.sample(range(len(tokens)), 2000))
 with open(os.path.join(OUT, "logits-smollm2.json"), "w") as f:
     json.dump(logits_fixture(smol_model, smol, smol_prompts, sample, 24), f)
 print("fixtures written to", os.path.abspath(OUT))
+
+
+# ---- SPEC §4 rendering and the assistant-token NLL (s1-sft --eval-only) ----
+SYSTEM = "You are Qwen, created by Alibaba Cloud. You are a helpful assistant."
+
+
+def render(rec):
+    thinking = "\n".join(rec["thinking_trajectories"]).strip()
+    attempt = rec["attempt"]
+    if "Answer:" not in attempt:
+        attempt = "Answer: " + attempt
+    attempt = attempt.strip()
+    prefix = f"<|im_start|>system\n{SYSTEM}<|im_end|>\n<|im_start|>user\n{rec['question']}<|im_end|>\n<|im_start|>assistant\n"
+    return prefix, prefix + f"<|im_start|>think\n{thinking}\n<|im_start|>answer\n{attempt}<|im_end|>\n"
+
+
+def nll_fixture(model, tok, name, max_len=None):
+    recs = [json.loads(l) for l in open(os.path.join(OUT, "sft-records.jsonl"))]
+    total, count, per = 0.0, 0, []
+    for r in recs:
+        prefix, text = render(r)
+        ids = tok.encode(text, add_special_tokens=False).ids
+        start = len(tok.encode(prefix, add_special_tokens=False).ids)
+        assert ids[:start] == tok.encode(prefix, add_special_tokens=False).ids
+        if max_len:
+            ids = ids[:max_len]
+        with torch.no_grad():
+            logp = torch.log_softmax(model(torch.tensor([ids])).logits[0].double(), dim=-1)
+        s = -sum(float(logp[t - 1, ids[t]]) for t in range(max(start, 1), len(ids)))
+        n = len(ids) - max(start, 1)
+        per.append({"id": r["id"], "tokens": len(ids), "loss_tokens": n, "nll_sum": s})
+        total += s
+        count += n
+    with open(os.path.join(OUT, name), "w") as f:
+        json.dump({"loss": total / count, "tokens": count, "max_len": max_len, "records": per}, f, indent=1)
+
+
+nll_fixture(tiny, tq, "nll-tinyqwen.json")
+nll_fixture(smol_model, smol, "nll-smollm2.json")
+nll_fixture(smol_model, smol, "nll-smollm2-maxlen60.json", max_len=60)
+print("NLL fixtures written")

@@ -29,23 +29,26 @@ public enum Parallel {
     }
 }
 
+/// The pool behind `Parallel`. A call publishes its loop body (by address: it lives on the caller's stack
+/// for the call) and bumps `generation`; tasks are claimed from `next`, which carries the generation in
+/// its high half, so a worker that wakes late can never claim a task of a later call with an earlier
+/// body. The caller claims tasks too and returns when all are completed, never waiting on a worker that
+/// has not started (a preempted or sleeping worker just does nothing that round).
 final class WorkerPool: @unchecked Sendable {
     private let generation = Atomic<Int>(0)
-    private let nextTask = Atomic<Int>(0)
-    private let remaining = Atomic<Int>(0)
+    private let next = Atomic<Int>(0)        // generation << 42 | task count << 21 | next task index
+    private let completed = Atomic<Int>(0)
     private let sleepers = Atomic<Int>(0)
-    private var taskCount = 0
-    private var job: ((Int) -> Void)?
-    private var mutex = pthread_mutex_t()
-    private var cond = pthread_cond_t()
-    static let spins = 200_000
-
+    private let jobAddress = Atomic<Int>(0)  // UnsafePointer<(Int) -> Void> of the current call
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t> = .allocate(capacity: 1)
+    private let cond: UnsafeMutablePointer<pthread_cond_t> = .allocate(capacity: 1)
+    static let spins = 2_000_000
     let workers: Int
 
     init(workers: Int) {
         self.workers = workers
-        pthread_mutex_init(&mutex, nil)
-        pthread_cond_init(&cond, nil)
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(cond, nil)
         for _ in 0..<workers {
             let t = Thread { self.workerLoop() }   // workers keep the pool alive
             t.stackSize = 1 << 20
@@ -55,45 +58,55 @@ final class WorkerPool: @unchecked Sendable {
 
     func run(tasks n: Int, _ body: (Int) -> Void) {
         withoutActuallyEscaping(body) { b in
-            job = b
-            taskCount = n
-            nextTask.store(0, ordering: .sequentiallyConsistent)
-            remaining.store(n, ordering: .sequentiallyConsistent)
-            generation.wrappingAdd(1, ordering: .sequentiallyConsistent)
-            if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
-                pthread_mutex_lock(&mutex)
-                pthread_cond_broadcast(&cond)
-                pthread_mutex_unlock(&mutex)
+            withUnsafePointer(to: b) { ptr in
+                let g = generation.load(ordering: .relaxed) + 1
+                jobAddress.store(Int(bitPattern: UnsafeRawPointer(ptr)), ordering: .relaxed)
+                precondition(n < 1 << 21)
+                completed.store(0, ordering: .relaxed)
+                next.store(g << 42 | n << 21, ordering: .relaxed)
+                generation.store(g, ordering: .sequentiallyConsistent)
+                if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
+                    pthread_mutex_lock(mutex)
+                    pthread_cond_broadcast(cond)
+                    pthread_mutex_unlock(mutex)
+                }
+                work(g, ptr)
+                while completed.load(ordering: .acquiring) < n {}
             }
-            work(b, n)
-            while remaining.load(ordering: .acquiring) > 0 {}
-            job = nil
         }
     }
 
-    private func work(_ b: (Int) -> Void, _ n: Int) {
+    /// Claims and runs tasks of generation g until none are left. The task count comes from the same
+    /// word as the claim, so it always belongs to generation g.
+    private func work(_ g: Int, _ job: UnsafePointer<(Int) -> Void>) {
         while true {
-            let i = nextTask.wrappingAdd(1, ordering: .acquiringAndReleasing).oldValue
-            if i >= n { return }
-            b(i)
-            remaining.wrappingSubtract(1, ordering: .releasing)
+            let cur = next.load(ordering: .acquiring)
+            let idx = cur & 0x1F_FFFF, n = (cur >> 21) & 0x1F_FFFF
+            guard cur >> 42 == g, idx < n else { return }
+            guard next.compareExchange(expected: cur, desired: cur + 1, ordering: .acquiringAndReleasing).exchanged else { continue }
+            job.pointee(idx)
+            completed.wrappingAdd(1, ordering: .releasing)
         }
     }
 
     private func workerLoop() {
-        var seen = generation.load(ordering: .acquiring)
+        var seen = 0
         while true {
             var spins = 0
             while generation.load(ordering: .acquiring) == seen && spins < Self.spins { spins += 1 }
             if generation.load(ordering: .sequentiallyConsistent) == seen {
-                pthread_mutex_lock(&mutex)
+                pthread_mutex_lock(mutex)
                 sleepers.wrappingAdd(1, ordering: .sequentiallyConsistent)
-                while generation.load(ordering: .sequentiallyConsistent) == seen { pthread_cond_wait(&cond, &mutex) }
+                while generation.load(ordering: .sequentiallyConsistent) == seen { pthread_cond_wait(cond, mutex) }
                 sleepers.wrappingSubtract(1, ordering: .sequentiallyConsistent)
-                pthread_mutex_unlock(&mutex)
+                pthread_mutex_unlock(mutex)
             }
             seen = generation.load(ordering: .acquiring)
-            if let b = job { work(b, taskCount) }
+            // The address is only followed after a task of generation `seen` is claimed, which proves
+            // the call that published it is still running.
+            if let p = UnsafeRawPointer(bitPattern: jobAddress.load(ordering: .acquiring)) {
+                work(seen, p.assumingMemoryBound(to: ((Int) -> Void).self))
+            }
         }
     }
 }

@@ -52,6 +52,25 @@ public final class Transformer {
         return UnsafeBufferPointer(start: logits, count: c.vocabSize)
     }
 
+    /// Runs `tokens` and hands over the logits of every position, a chunk at a time:
+    /// body(first position of the chunk − start, rows, logits [rows × V]).
+    public func forwardAll(_ tokens: [Int32], start: Int, slot: Int = 0,
+                           _ body: (Int, Int, UnsafePointer<Float>) -> Void) {
+        precondition(start + tokens.count <= cache.capacity, "sequence longer than the KV cache")
+        let c = config
+        let all = UnsafeMutablePointer<Float>.allocate(capacity: maxChunk * c.vocabSize)
+        defer { all.deallocate() }
+        var s = 0
+        while s < tokens.count {
+            let n = min(maxChunk, tokens.count - s)
+            chunk(Array(tokens[s..<(s + n)]), start: start + s, slot: slot)
+            RMSNorm.forward(x, weights.finalNorm, xb, rows: n, dim: c.dim, eps: c.normEps)
+            mm.apply(xb, rows: n, weights.lmHead, all)
+            body(s, n, all)
+            s += n
+        }
+    }
+
     func chunk(_ tokens: [Int32], start: Int, slot: Int) {
         let c = config, t = tokens.count
         for (i, tok) in tokens.enumerated() {

@@ -5,6 +5,12 @@ public struct WeightMatrix {
     public let data: UnsafeRawPointer
     public let rows: Int
     public let cols: Int
+    public init(type: GGMLType, data: UnsafeRawPointer, rows: Int, cols: Int) {
+        self.type = type
+        self.data = data
+        self.rows = rows
+        self.cols = cols
+    }
     public var rowBytes: Int { type.rowBytes(cols) }
     public func row(_ r: Int) -> UnsafeRawPointer { data + r * rowBytes }
 }

@@ -12,7 +12,7 @@ public final class BadLinePolicy {
     }
 
     /// Called with the located error and the line's bytes; throws unless skipping.
-    func reject(_ error: InputError, raw: UnsafeRawBufferPointer?) throws {
+    public func reject(_ error: InputError, raw: UnsafeRawBufferPointer?) throws {
         guard skipBad else { throw error }
         tally.drop("bad line")
         if let rejects, let raw {
