@@ -14,6 +14,12 @@ struct SFT: ParsableCommand {
     @Flag(help: "No training: print {\"loss\": mean NLL over the assistant tokens, \"tokens\": n}.")
     var evalOnly = false
 
+    @Option(help: "Directory for the checkpoint (a Hugging Face directory, written atomically).")
+    var out: String?
+
+    @Option(help: "Passes over the training data (0 writes the loaded model to --out unchanged: a GGUF → HF conversion).")
+    var epochs = 5
+
     @Option(help: "Examples longer than this many tokens are truncated.")
     var maxLen = 32768
 
@@ -37,7 +43,16 @@ struct SFT: ParsableCommand {
         let tally = Tally(tool: "s1-sft")
         if let t = threads { Parallel.threads = t }
         try ToolMain.run(tally) {
-            guard evalOnly else { throw UsageError("training is not built yet (issue 5); --eval-only works") }
+            if !evalOnly && epochs == 0 {
+                guard let out else { throw UsageError("--out DIR is needed to write the checkpoint") }
+                let m = try ModelLoader.load(model, dtype: .f32)
+                let isDir = (try? FileManager.default.attributesOfItem(atPath: model)[.type] as? FileAttributeType) == .typeDirectory
+                try HFDirectoryWriter.write(config: m.config, parameters: m.weights.flat!, tokenizer: m.tokenizer,
+                                            sourceTokenizerJSON: isDir ? model + "/tokenizer.json" : nil, to: out)
+                tally.notes.append("wrote \(out) (no training: --epochs 0)")
+                return
+            }
+            guard evalOnly else { throw UsageError("training is not built yet (issue 5); --eval-only and --epochs 0 work") }
             let loaded = try ModelLoader.load(model, dtype: .f32)
             let (reader, _, policy) = try io.open(inputs: inputs, tally: tally)
             let ctx = min(maxLen, loaded.config.contextLength)

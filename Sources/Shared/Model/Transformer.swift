@@ -36,6 +36,7 @@ public final class Transformer {
     public var capacity: Int { cache.capacity }
 
     /// Runs `tokens` at positions start..<start+count of `slot` and returns the logits [V] of the last one.
+    /// The buffer belongs to this transformer and is overwritten by the next call.
     public func forward(_ tokens: [Int32], start: Int, slot: Int = 0) -> UnsafeBufferPointer<Float> {
         precondition(start + tokens.count <= cache.capacity, "sequence longer than the KV cache")
         var s = 0

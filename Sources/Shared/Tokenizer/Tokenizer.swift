@@ -8,6 +8,10 @@ public final class Tokenizer {
     public let tokens: [String]
     let vocab: [String: Int32]
     let bpe: BPE
+    /// The merges in rank order, as loaded (kept for writing tokenizer.json).
+    public let merges: [(String, String)]
+    /// Added tokens in id order, as loaded.
+    public let addedTokens: [(text: String, id: Int32, special: Bool)]
     public let preTokenizer: PreTokenizer
     /// Tokens matched as wholes in the text (special or user-added), longest first.
     let added: [(text: [UInt8], id: Int32)]
@@ -25,6 +29,8 @@ public final class Tokenizer {
                 preTokenizer: PreTokenizer, ignoreMerges: Bool = false, nfc: Bool = false, unk: Int32? = nil,
                 bos: Int32? = nil, eos: Int32? = nil, source: String) throws {
         self.tokens = tokens
+        self.merges = merges
+        addedTokens = added.sorted { $0.1 < $1.1 }.map { ($0.0, $0.1, $0.special) }
         var v: [String: Int32] = [:]
         v.reserveCapacity(tokens.count)
         for (i, t) in tokens.enumerated() where v[t] == nil { v[t] = Int32(i) }
