@@ -85,8 +85,10 @@ s1k: build
 	$(BIN)/s1-filter diversity --n $(N) --seed $(SEED) < $$W/6-classified.jsonl > $(S1K); count diversity $(S1K); \
 	echo "wrote $(S1K)"
 
-bench: build
+bench: build model
 	@scripts/bench-jsonl.sh $(BENCH_MB)
+	@echo
+	@S1_DATA_DIR="$(DATA)" python3 scripts/bench-engine.py $(MODEL) --threads 2
 
 clean:
 	rm -rf .build $(WORK) $(S1K)

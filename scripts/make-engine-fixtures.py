@@ -108,6 +108,13 @@ with torch.no_grad():
         else:
             p.copy_(0.08 * torch.randn_like(p))
 tiny.save_pretrained(tiny_dir, safe_serialization=True, max_shard_size="60KB")
+# The same weights in bf16 and f16 (single files), for the half-precision safetensors readers.
+for dt, name in [(torch.bfloat16, "tiny-qwen2-bf16"), (torch.float16, "tiny-qwen2-f16")]:
+    half_dir = os.path.join(OUT, name)
+    h = Qwen2ForCausalLM(cfg).eval()
+    h.load_state_dict(tiny.state_dict())
+    h.to(dt).save_pretrained(half_dir, safe_serialization=True)
+    tq.save(os.path.join(half_dir, "tokenizer.json"))
 
 
 def logits_fixture(model, tok, prompts, sample, steps):

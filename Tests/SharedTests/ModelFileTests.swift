@@ -105,4 +105,19 @@ import Shared
         let s = try Support.run("s1-sft", ["--eval-only", "--model", p], stdin: "")
         #expect(s.status == 65 && s.stderr.contains("bad magic"))
     }
+
+    @Test func halfPrecisionSafetensorsReadAsTheirValues() throws {
+        let full = try ModelLoader.load(Support.fixture("engine/tiny-qwen2"), dtype: .f32).weights.flat!
+        for (dir, relErr) in [("tiny-qwen2-bf16", 1.0 / 256), ("tiny-qwen2-f16", 1.0 / 2048)] {
+            let half = try ModelLoader.load(Support.fixture("engine/" + dir), dtype: .f32).weights.flat!
+            #expect(half.count == full.count)
+            // Rounding to nearest is within half an ulp: relative 2^-9 (bf16) / 2^-12 (f16) for values that are
+            // normal in f16 (above 6.1e-5; tiny ones lose relative precision as subnormals).
+            var worst = 0.0
+            for i in 0..<full.count where abs(full.base[i]) > 1e-4 {
+                worst = max(worst, Double(abs(half.base[i] - full.base[i]) / abs(full.base[i])))
+            }
+            #expect(worst > 0 && worst <= relErr, "\(dir): worst relative rounding \(worst)")
+        }
+    }
 }

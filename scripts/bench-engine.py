@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Engine benchmark (make bench): SmolLM2-135M single-stream decode and 256-token prefill on this machine,
+s1-think in --dtype native (the Q4_1 file as it is) and f32, with PyTorch (transformers, fp32, same
+thread count) side by side when it is installed. Best of three runs each. llama.cpp is not installable
+here; its figures in SPEC §10 were measured on this machine kind and are quoted for reference.
+
+usage: bench-engine.py MODEL.gguf [--threads 2] [--json]
+"""
+import json, os, re, subprocess, sys, time
+
+model = sys.argv[1]
+threads = int(sys.argv[sys.argv.index("--threads") + 1]) if "--threads" in sys.argv else 2
+as_json = "--json" in sys.argv
+BIN = os.environ.get("BIN", ".build/release")
+DATA = os.environ.get("S1_DATA_DIR", "../shared/data")
+
+
+def think(args, stdin):
+    p = subprocess.run([f"{BIN}/s1-think", "--model", model, "--threads", str(threads)] + args,
+                       input=stdin, capture_output=True, text=True, check=True)
+    return p.stdout, p.stderr
+
+
+def prompt_of(n):
+    """A real text (MATH500 problems) cut to exactly n SmolLM2 tokens."""
+    rows = [json.loads(l) for l in open(os.path.join(DATA, "math500", "test.jsonl"))]
+    words = " ".join(r["problem"] for r in rows[:40]).split(" ")
+    lo, hi = 1, len(words)
+    while lo < hi:   # the shortest word prefix with at least n tokens
+        mid = (lo + hi) // 2
+        out, _ = think(["--tokenize"], json.dumps({"question": " ".join(words[:mid])}) + "\n")
+        if len(json.loads(out)["tokens"]) >= n: hi = mid
+        else: lo = mid + 1
+    text = " ".join(words[:lo])
+    ids = json.loads(think(["--tokenize"], json.dumps({"question": text}) + "\n")[0])["tokens"]
+    return text, len(ids)
+
+
+def stats(stderr):
+    m = re.search(r"prefill (\d+) tokens ([\d.]+) tok/s, decode (\d+) tokens ([\d.]+) tok/s, \d+ threads, peak RSS (\d+) MiB", stderr)
+    return {"prefill_tokens": int(m[1]), "prefill": float(m[2]), "decode_tokens": int(m[3]), "decode": float(m[4]), "rss_mib": int(m[5])}
+
+
+def best(args, stdin, key):
+    runs = [stats(think(args, stdin)[1]) for _ in range(3)]
+    return max(runs, key=lambda s: s[key])
+
+
+text256, n256 = prompt_of(256)
+rec = json.dumps({"question": text256}) + "\n"
+short = json.dumps({"question": "The capital of France is"}) + "\n"
+rows = []
+for dtype in ["native", "f32"]:
+    d = best(["--raw", "--dtype", dtype, "--max-tokens", "129", "--ignore-eos"], short, "decode")
+    p = best(["--raw", "--dtype", dtype, "--max-tokens", "1"], rec, "prefill")
+    rows.append({"engine": f"s1-think --dtype {dtype}" + (" (Q4_1 file)" if dtype == "native" else ""),
+                 "decode_tok_s": d["decode"], "prefill_tok_s": p["prefill"], "prefill_tokens": p["prefill_tokens"],
+                 "peak_rss_mib": max(d["rss_mib"], p["rss_mib"])})
+
+try:
+    import torch
+    from transformers import AutoModelForCausalLM
+    torch.set_num_threads(threads)
+    m = AutoModelForCausalLM.from_pretrained(os.path.dirname(os.path.abspath(model)), gguf_file=os.path.basename(model),
+                                             dtype=torch.float32).eval()
+    ids = json.loads(think(["--tokenize"], rec)[0])["tokens"]
+    sids = json.loads(think(["--tokenize"], short)[0])["tokens"]
+    pre, dec = [], []
+    with torch.no_grad():
+        for _ in range(3):
+            t0 = time.time(); m(torch.tensor([ids])); pre.append(len(ids) / (time.time() - t0))
+            t0 = time.time()
+            m.generate(torch.tensor([sids]), max_new_tokens=129, min_new_tokens=129, do_sample=False, pad_token_id=2)
+            dec.append(129 / (time.time() - t0))
+    rows.append({"engine": "PyTorch eager fp32 (transformers)", "decode_tok_s": max(dec), "prefill_tok_s": max(pre),
+                 "prefill_tokens": len(ids), "peak_rss_mib": None})
+except ImportError:
+    rows.append({"engine": "PyTorch: not installed (pip install torch==2.13.0+cpu transformers)", "decode_tok_s": None,
+                 "prefill_tok_s": None, "prefill_tokens": None, "peak_rss_mib": None})
+rows.append({"engine": "llama.cpp Q4_1 (SPEC §10, not run here)", "decode_tok_s": 130, "prefill_tok_s": 276, "prefill_tokens": 256, "peak_rss_mib": None})
+rows.append({"engine": "llama.cpp F32 (SPEC §10, not run here)", "decode_tok_s": 59, "prefill_tok_s": 477, "prefill_tokens": 256, "peak_rss_mib": None})
+
+if as_json:
+    print(json.dumps({"model": model, "threads": threads, "rows": rows}))
+else:
+    f = lambda v, fmt="%.0f": "-" if v is None else fmt % v
+    print(f"SmolLM2-135M-Instruct, {threads} threads; decode = 128 tokens after a 5-token prompt, prefill = {n256}-token prompt")
+    print("%-52s %10s %11s %10s" % ("engine", "decode t/s", "prefill t/s", "peak RSS"))
+    for r in rows:
+        print("%-52s %10s %11s %10s" % (r["engine"], f(r["decode_tok_s"]), f(r["prefill_tok_s"]), f(r["peak_rss_mib"], "%d MiB")))
+    print("targets: decode >= 150 tok/s, prefill >= 550 tok/s (Q4_1, 2 threads)")
