@@ -14,6 +14,39 @@ struct Think: ParsableCommand {
     @Option(help: "A GGUF file or a Hugging Face directory (config.json, safetensors, tokenizer.json).")
     var model: String
 
+    @Option(help: "Thinking budget in tokens (generated and forced), or auto = context − prompt − closing − 100.")
+    var maxThinkingTokens: String = "auto"
+
+    @Option(help: "Suppress the end of thinking until this many thinking tokens exist.")
+    var minThinkingTokens = 0
+
+    @Option(help: "The first N times the model ends its thinking, drop that and append --wait-string instead.")
+    var wait = 0
+
+    @Option(help: "What a wait appends (the paper also tries Hmm, Alternatively and the empty string).")
+    var waitString = "Wait"
+
+    @Option(help: "Most answer tokens after the thinking.")
+    var maxAnswerTokens = 4096
+
+    @Option(help: "Samples per record (needs --temperature > 0), for majority voting.")
+    var samples = 1
+
+    @Option(help: "Prompt-conditioned control: tokens:N, class:short or class:long (appended to the question).")
+    var control: String?
+
+    @Option(help: "Rejection sampling: resample until the thinking has at most this many tokens…")
+    var rejectOver: Int?
+
+    @Option(help: "…trying at most this many times (the last try is kept).")
+    var maxTries = 8
+
+    @Option(help: "The system prompt (default: s1's).")
+    var system: String = ChatTemplate.defaultSystem
+
+    @Option(help: "Skip records whose `id` already appears in this JSONL file (continue a killed run).")
+    var skipIds: String?
+
     @Flag(help: "No template and no thinking: continue the prompt verbatim until <|im_end|>/EOS or --max-tokens.")
     var raw = false
 
@@ -53,6 +86,12 @@ struct Think: ParsableCommand {
         guard WeightDType(rawValue: dtype) != nil else { throw ValidationError("--dtype is native or f32") }
         if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
         if maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1") }
+        if maxThinkingTokens != "auto" && (Int(maxThinkingTokens) ?? -1) < 0 { throw ValidationError("--max-thinking-tokens is a number or auto") }
+        if samples < 1 { throw ValidationError("--samples must be at least 1") }
+        if samples > 1 && temperature <= 0 { throw ValidationError("--samples > 1 needs --temperature > 0 (greedy samples are all the same)") }
+        if rejectOver != nil && temperature <= 0 { throw ValidationError("--reject-over needs --temperature > 0 (a greedy retry repeats itself)") }
+        if let c = control, PromptControl(c) == nil { throw ValidationError("--control is tokens:N, class:short or class:long") }
+        if wait < 0 || minThinkingTokens < 0 || maxAnswerTokens < 1 || maxTries < 1 { throw ValidationError("counts must not be negative") }
     }
 
     func run() throws {
@@ -60,17 +99,9 @@ struct Think: ParsableCommand {
         if let t = threads { Parallel.threads = t }
         BLAS.setThreads(1)
         try ToolMain.run(tally) {
-            guard raw || tokenize else {
-                throw UsageError("budget-forced thinking is not built yet (issue 4); use --raw or --tokenize")
-            }
             let (reader, writer, policy) = try io.open(inputs: inputs, tally: tally)
             reader.plainTextQuestions = true
-            func prompt(_ r: Record) throws -> String {
-                guard let q = r.string("question") ?? r.string("prompt") else {
-                    throw InputError(r.source, line: r.line, "record has no `question` or `prompt` string")
-                }
-                return q
-            }
+            func prompt(_ r: Record) throws -> String { try question(r) }
             if tokenize {
                 let tok = try ModelLoader.loadTokenizer(model)
                 while let r = try reader.next() {
@@ -78,6 +109,8 @@ struct Think: ParsableCommand {
                     try writer.write(r)
                     try writer.flush()
                 }
+            } else if !raw {
+                try think(reader, writer, tally)
             } else {
                 let loaded = try ModelLoader.load(model, dtype: WeightDType(rawValue: dtype)!)
                 let gen = RawGenerator(loaded)
@@ -101,6 +134,64 @@ struct Think: ParsableCommand {
             try writer.close()
             try policy.close()
         }
+    }
+}
+
+extension Think {
+    func question(_ r: Record) throws -> String {
+        guard let q = r.string("question") ?? r.string("prompt") else {
+            throw InputError(r.source, line: r.line, "record has no `question` or `prompt` string")
+        }
+        return q
+    }
+
+    /// Budget-forced thinking (SPEC §5), one record at a time, `samples` outputs each.
+    func think(_ reader: RecordReader, _ writer: RecordWriter, _ tally: Tally) throws {
+        var opts = ThinkingOptions()
+        opts.maxThinking = maxThinkingTokens == "auto" ? .auto : .tokens(Int(maxThinkingTokens)!)
+        opts.minThinking = minThinkingTokens
+        opts.waits = wait
+        opts.waitString = waitString
+        opts.maxAnswer = maxAnswerTokens
+        opts.system = system
+        let done = try skipIds.map(Self.ids(in:)) ?? []
+        let loaded = try ModelLoader.load(model, dtype: WeightDType(rawValue: dtype)!)
+        let gen = try ThinkingGenerator(loaded, options: opts)
+        let name = tag ?? URL(fileURLWithPath: model).lastPathComponent
+        let ctl = control.flatMap(PromptControl.init)
+        while let r = try reader.next() {
+            let key = r.string("id") ?? "line \(r.line)"
+            if let id = r.string("id"), done.contains(id) { tally.drop("already in --skip-ids"); continue }
+            var q = try question(r)
+            if let ctl { q = ctl.apply(to: q) }
+            for k in 0..<samples {
+                var result: ThinkingResult
+                var tries = 0
+                repeat {
+                    var stream = SplitMix64(seed: seed, stream: "\(key)/\(k)/\(tries)")
+                    var sampler = Sampler(temperature: temperature, topP: topP, seed: stream.next())
+                    result = gen.generate(q, sampler: &sampler)
+                    tries += 1
+                } while rejectOver.map({ result.thinkingTokens > $0 }) == true && tries < maxTries
+                let extra: [(String, JSONValue)] = rejectOver == nil ? [] : [("tries", .int(tries))]
+                r.append("outputs", result.json(model: name, extra: extra))
+            }
+            try writer.write(r)
+            try writer.flush()
+        }
+        let s = gen.stats
+        tally.notes.append(String(format: "prefill %d tokens %.1f tok/s, decode %d tokens %.1f tok/s, %d threads, peak RSS %@",
+                                  s.prefillTokens, s.prefillRate, s.decodeTokens, s.decodeRate, Parallel.threads,
+                                  ProcessStats.mib(ProcessStats.peakRSS)))
+    }
+
+    /// The `id`s of a JSONL file (a previous run's output); unreadable lines are skipped, not fatal.
+    static func ids(in path: String) throws -> Set<String> {
+        var out = Set<String>()
+        let policy = BadLinePolicy(skipBad: true, rejects: nil, tally: Tally(tool: "skip-ids"))
+        let reader = RecordReader(paths: [path], policy: policy)
+        while let r = try reader.next() { if let id = r.string("id") { out.insert(id) } }
+        return out
     }
 }
 

@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+import Shared
+
+/// The budget-forcing state machine against scripted token streams (ids: 1 = <|im_start|>, 2 = <|im_end|>,
+/// 10 = "\n", 50 = "answer", 60 61 = "Final Answer:", 70 71 = "Wait", 99 = a word ending in a newline),
+/// then on SmolLM2 through s1-think.
+@Suite struct BudgetForcingTests {
+    func config(max: Int, waits: Int = 0, min: Int = 0, wait: [Int32] = [70, 71], maxAnswer: Int = 100, room: Int = .max) -> BudgetForcing.Config {
+        var c = BudgetForcing.Config(maxThinking: max, endSignals: [1, 2], answerDelimiter: [1, 50], newline: [10],
+                                     finalAnswer: [10, 60, 61], answerStops: [2])
+        c.waits = waits
+        c.minThinking = min
+        c.waitTokens = wait
+        c.maxAnswer = maxAnswer
+        c.room = room
+        c.endsWithNewline = { $0 == 10 || $0 == 99 }
+        return c
+    }
+
+    /// Drives the controller with a scripted "model": each sample takes the next scripted token (a model
+    /// that never stops repeats the last one). Records which samples were asked to suppress the end.
+    func run(_ c: BudgetForcing.Config, _ script: [Int32]) -> (BudgetForcing, fed: [Int32], suppressed: [Bool]) {
+        var ctl = BudgetForcing(c)
+        var fed: [Int32] = [], suppressed: [Bool] = []
+        var i = 0
+        while true {
+            switch ctl.next() {
+            case .sample(let s):
+                suppressed.append(s)
+                var tok = script[min(i, script.count - 1)]
+                i += 1
+                if s && c.endSignals.contains(tok) { tok = 5 }   // masked: the model's next choice
+                if ctl.accept(tok) { fed.append(tok) }
+            case .force(let t): fed += t
+            case .finish: return (ctl, fed, suppressed)
+            }
+        }
+    }
+
+    @Test func naturalEndClosesWithTheAnswerDelimiter() {
+        let (c, fed, _) = run(config(max: 100), [10, 20, 21, 1, 10, 30, 2])
+        #expect(c.tokens(.thinking) == [10, 20, 21] && c.tokens(.delimiter) == [1, 50] && c.tokens(.answer) == [10, 30])
+        #expect(c.thinkingTokens == 3 && c.answerTokens == 2 && !c.forcedEnd && c.finish == "eos" && c.waitsUsed == 0)
+        #expect(fed == [10, 20, 21, 1, 50, 10, 30])   // the model's own <|im_start|> is replaced, <|im_end|> not fed
+    }
+
+    @Test func budgetExhaustedMidWordForcesFinalAnswer() {
+        let (c, _, _) = run(config(max: 4), [10, 20, 21, 22, 23, 24, 1, 30, 2])
+        #expect(c.thinkingTokens == 4 && c.forcedEnd)
+        #expect(c.output.map(\.token) == [10, 20, 21, 22, 10, 1, 50, 10, 60, 61, 23, 24, 1, 30])
+        #expect(c.tokens(.answer).prefix(3) == [10, 60, 61] && c.finish == "eos")
+    }
+
+    @Test func forcedCloseAddsNoSecondNewline() {
+        let (c, _, _) = run(config(max: 3), [10, 20, 99, 2, 2])
+        #expect(c.output.map(\.token) == [10, 20, 99, 1, 50, 10, 60, 61])
+    }
+
+    @Test func waitsReplaceTheEndSignalAndCountAsThinking() {
+        let (c, fed, _) = run(config(max: 100, waits: 2), [10, 20, 1, 21, 2, 22, 1, 10, 30, 2])
+        #expect(c.waitsUsed == 2)
+        #expect(c.tokens(.thinking) == [10, 20, 70, 71, 21, 70, 71, 22])
+        #expect(c.thinkingTokens == 8 && !c.forcedEnd)
+        #expect(fed.filter { $0 == 70 }.count == 2)   // "Wait" fed exactly once per wait
+    }
+
+    @Test func aWaitThatWouldOverrunTheBudgetIsNotInserted() {
+        // Budget 5: after 4 thinking tokens a 2-token wait does not fit, so the end stands.
+        let (c, _, _) = run(config(max: 5, waits: 3), [10, 20, 21, 22, 1, 30, 2])
+        #expect(c.waitsUsed == 0 && !c.forcedEnd && c.thinkingTokens == 4)
+        // Budget 6: it fits exactly, and the budget is then exhausted: a forced close follows.
+        let (d, _, _) = run(config(max: 6, waits: 3), [10, 20, 21, 22, 1, 30, 2])
+        #expect(d.waitsUsed == 1 && d.forcedEnd && d.thinkingTokens == 6)
+    }
+
+    @Test func aModelThatNeverStopsIsCutAtBothBudgets() {
+        let (c, _, _) = run(config(max: 7, maxAnswer: 5), [20])
+        #expect(c.thinkingTokens == 7 && c.forcedEnd)
+        #expect(c.answerTokens == 3 + 5 && c.finish == "length")   // forced "\nFinal Answer:" + 5 generated
+    }
+
+    @Test func imEndInsideThinkingEndsIt() {
+        let (c, _, _) = run(config(max: 50), [10, 20, 2, 10, 30, 2])
+        #expect(c.tokens(.thinking) == [10, 20] && c.tokens(.delimiter) == [1, 50] && c.finish == "eos")
+    }
+
+    @Test func minimumThinkingSuppressesTheEnd() {
+        let (c, _, suppressed) = run(config(max: 50, min: 4), [10, 1, 1, 1, 1, 1, 30, 2])
+        #expect(c.thinkingTokens == 4 && suppressed.prefix(4) == [true, true, true, true] && suppressed[4] == false)
+        #expect(c.tokens(.thinking) == [10, 5, 5, 5])
+    }
+
+    @Test func emptyWaitStringJustDropsTheEnd() {
+        let (c, fed, _) = run(config(max: 50, waits: 2, wait: []), [10, 1, 1, 1, 30, 2])
+        #expect(c.waitsUsed == 2 && c.tokens(.thinking) == [10] && !fed.contains(70))
+    }
+
+    @Test func theContextLimitForcesTheCloseAndEndsTheAnswer() {
+        let (c, _, _) = run(config(max: 100, room: 12), [20])
+        #expect(c.forcedEnd && c.output.count == 12 && c.finish == "length")
+    }
+
+    // ---- on SmolLM2 through the tool ----
+
+    func think(_ args: [String], _ questions: [String]) throws -> [[String: Any]] {
+        try #require(FileManager.default.fileExists(atPath: Support.smolModel), "make model")
+        let input = questions.map { String(decoding: try! JSONSerialization.data(withJSONObject: ["id": $0, "question": $0]), as: UTF8.self) }.joined(separator: "\n") + "\n"
+        let r = try Support.run("s1-think", ["--model", Support.smolModel] + args, stdin: input)
+        try #require(r.status == 0, "\(r.stderr)")
+        return Support.objects(r.stdout).flatMap { $0["outputs"] as! [[String: Any]] }
+    }
+
+    @Test func smolLM2RespectsBudgetsAndCountsWaits() throws {
+        let qs = ["How many primes are below 100?", "What is 17 * 23?", "Name the largest planet."]
+        for budget in [8, 40] {
+            for o in try think(["--max-thinking-tokens", "\(budget)", "--max-answer-tokens", "24"], qs) {
+                let t = o["thinking_tokens"] as! Int
+                #expect(t <= budget && o["max_thinking_tokens"] as? Int == budget)
+                if o["forced_end"] as! Bool {
+                    #expect(t == budget && (o["answer"] as! String).hasPrefix("\nFinal Answer:") && (o["text"] as! String).contains("<|im_start|>answer\nFinal Answer:"))
+                }
+            }
+        }
+        for o in try think(["--max-thinking-tokens", "200", "--wait", "2", "--max-answer-tokens", "8"], qs) {
+            let waits = o["waits"] as! Int
+            let thinking = o["thinking"] as! String
+            let inserted = thinking.components(separatedBy: "Wait").count - 1
+            #expect(waits <= 2)
+            #expect(inserted >= waits)
+            #expect((o["thinking_tokens"] as! Int) <= 200)
+        }
+    }
+
+    @Test func autoBudgetComesFromTheContextLength() throws {
+        let o = try think(["--max-answer-tokens", "4"], ["What is 2+2?"])[0]
+        let prompt = ChatTemplate.thinkingPrompt(question: "What is 2+2?")
+        let tok = try ModelLoader.loadTokenizer(Support.smolModel)
+        let close = tok.encode("\n").count + tok.encode("<|im_start|>answer").count + tok.encode("\nFinal Answer:").count
+        #expect(o["max_thinking_tokens"] as? Int == 8192 - tok.encode(prompt).count - close - 100)
+    }
+}
