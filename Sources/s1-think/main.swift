@@ -47,6 +47,12 @@ struct Think: ParsableCommand {
     @Option(help: "Skip records whose `id` already appears in this JSONL file (continue a killed run).")
     var skipIds: String?
 
+    @Option(help: "Sequences decoded together (continuous batching); results do not depend on it.")
+    var batch = 8
+
+    @Flag(help: "Progress on stderr (records, tokens/s) even when stderr is not a terminal.")
+    var progress = false
+
     @Flag(help: "No template and no thinking: continue the prompt verbatim until <|im_end|>/EOS or --max-tokens.")
     var raw = false
 
@@ -87,7 +93,8 @@ struct Think: ParsableCommand {
         if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
         if maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1") }
         if maxThinkingTokens != "auto" && (Int(maxThinkingTokens) ?? -1) < 0 { throw ValidationError("--max-thinking-tokens is a number or auto") }
-        if samples < 1 { throw ValidationError("--samples must be at least 1") }
+        if samples < 1 || samples > 4000 { throw ValidationError("--samples must be between 1 and 4000") }
+        if batch < 1 || batch > 256 { throw ValidationError("--batch must be between 1 and 256") }
         if samples > 1 && temperature <= 0 { throw ValidationError("--samples > 1 needs --temperature > 0 (greedy samples are all the same)") }
         if rejectOver != nil && temperature <= 0 { throw ValidationError("--reject-over needs --temperature > 0 (a greedy retry repeats itself)") }
         if let c = control, PromptControl(c) == nil { throw ValidationError("--control is tokens:N, class:short or class:long") }
@@ -145,7 +152,9 @@ extension Think {
         return q
     }
 
-    /// Budget-forced thinking (SPEC §5), one record at a time, `samples` outputs each.
+    /// Budget-forced thinking (SPEC §5) with continuous batching: records are read as slots free up,
+    /// each yields `samples` jobs (and rejection-sampling retries), and records are written in input
+    /// order as soon as all their outputs exist.
     func think(_ reader: RecordReader, _ writer: RecordWriter, _ tally: Tally) throws {
         var opts = ThinkingOptions()
         opts.maxThinking = maxThinkingTokens == "auto" ? .auto : .tokens(Int(maxThinkingTokens)!)
@@ -154,34 +163,61 @@ extension Think {
         opts.waitString = waitString
         opts.maxAnswer = maxAnswerTokens
         opts.system = system
-        let done = try skipIds.map(Self.ids(in:)) ?? []
+        let doneIDs = try skipIds.map(Self.ids(in:)) ?? []
         let loaded = try ModelLoader.load(model, dtype: WeightDType(rawValue: dtype)!)
-        let gen = try ThinkingGenerator(loaded, options: opts)
+        let gen = try ThinkingGenerator(loaded, options: opts, slots: batch)
+        let batcher = ContinuousBatcher(gen, temperature: temperature, topP: topP)
         let name = tag ?? URL(fileURLWithPath: model).lastPathComponent
         let ctl = control.flatMap(PromptControl.init)
-        while let r = try reader.next() {
-            let key = r.string("id") ?? "line \(r.line)"
-            if let id = r.string("id"), done.contains(id) { tally.drop("already in --skip-ids"); continue }
-            var q = try question(r)
-            if let ctl { q = ctl.apply(to: q) }
-            for k in 0..<samples {
-                var result: ThinkingResult
-                var tries = 0
-                repeat {
-                    var stream = SplitMix64(seed: seed, stream: "\(key)/\(k)/\(tries)")
-                    var sampler = Sampler(temperature: temperature, topP: topP, seed: stream.next())
-                    result = gen.generate(q, sampler: &sampler)
-                    tries += 1
-                } while rejectOver.map({ result.thinkingTokens > $0 }) == true && tries < maxTries
-                let extra: [(String, JSONValue)] = rejectOver == nil ? [] : [("tries", .int(tries))]
-                r.append("outputs", result.json(model: name, extra: extra))
-            }
-            try writer.write(r)
-            try writer.flush()
+        let progress = Progress(enabled: self.progress || isatty(2) != 0)
+
+        // Records in flight, by input index; each job id encodes (record index, sample, try).
+        var records: [Int: (record: Record, question: String, key: String, outputs: [JSONValue?])] = [:]
+        var nextRecord = 0, nextToWrite = 0, written = 0
+        var issue: [(Int, Int, Int)] = []   // (record, sample, try) jobs waiting for a slot, retries first
+        func jobID(_ r: Int, _ k: Int, _ t: Int) -> Int { (r << 24) | (k << 12) | t }
+        func makeJob(_ r: Int, _ k: Int, _ t: Int) -> ContinuousBatcher.Job {
+            var stream = SplitMix64(seed: seed, stream: "\(records[r]!.key)/\(k)/\(t)")
+            return ContinuousBatcher.Job(id: jobID(r, k, t), question: records[r]!.question, seed: stream.next())
         }
-        let s = gen.stats
-        tally.notes.append(String(format: "prefill %d tokens %.1f tok/s, decode %d tokens %.1f tok/s, %d threads, peak RSS %@",
-                                  s.prefillTokens, s.prefillRate, s.decodeTokens, s.decodeRate, Parallel.threads,
+        func flush() throws {
+            while let entry = records[nextToWrite], entry.outputs.allSatisfy({ $0 != nil }) {
+                for o in entry.outputs { entry.record.append("outputs", o!) }
+                try writer.write(entry.record)
+                try writer.flush()
+                records[nextToWrite] = nil
+                nextToWrite += 1
+                written += 1
+            }
+        }
+        try batcher.run(next: {
+            if !issue.isEmpty { let (r, k, t) = issue.removeFirst(); return makeJob(r, k, t) }
+            while let r = try reader.next() {
+                if let id = r.string("id"), doneIDs.contains(id) { tally.drop("already in --skip-ids"); continue }
+                var q = try question(r)
+                if let ctl { q = ctl.apply(to: q) }
+                records[nextRecord] = (r, q, r.string("id") ?? "line \(r.line)", Array(repeating: nil, count: samples))
+                for k in 1..<max(1, samples) { issue.append((nextRecord, k, 0)) }
+                nextRecord += 1
+                return makeJob(nextRecord - 1, 0, 0)
+            }
+            return nil
+        }, done: { job, result in
+            let r = job.id >> 24, k = (job.id >> 12) & 0xFFF, t = job.id & 0xFFF
+            if let limit = rejectOver, result.thinkingTokens > limit, t + 1 < maxTries {
+                issue.insert((r, k, t + 1), at: 0)
+                return
+            }
+            let extra: [(String, JSONValue)] = rejectOver == nil ? [] : [("tries", .int(t + 1))]
+            records[r]!.outputs[k] = result.json(model: name, extra: extra)
+            try flush()
+            progress.update(records: written, tokens: batcher.tokensDone)
+        })
+        try flush()
+        progress.finish()
+        let s = batcher.stats
+        tally.notes.append(String(format: "prefill %d tokens, decode %d tokens %.1f tok/s, batch %d, %d threads, peak RSS %@",
+                                  s.prefillTokens, s.decodeTokens, s.decodeRate, batch, Parallel.threads,
                                   ProcessStats.mib(ProcessStats.peakRSS)))
     }
 

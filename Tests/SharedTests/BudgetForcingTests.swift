@@ -140,3 +140,60 @@ import Shared
         #expect(o["max_thinking_tokens"] as? Int == 8192 - tok.encode(prompt).count - close - 100)
     }
 }
+
+/// Continuous batching and the s1-think options around it, on SmolLM2.
+@Suite struct ContinuousBatchingTests {
+    let questions = ["How many primes are below 100?", "What is 17 * 23?", "Name the largest planet.", "Solve x^2 = 9.",
+                     "What is 2^10?", "Is 91 prime?", "What is 15% of 80?", "Spell cat backwards.", "What is 7 + 8?"]
+
+    func run(_ args: [String], input: String? = nil) throws -> (records: [[String: Any]], stderr: String) {
+        try #require(FileManager.default.fileExists(atPath: Support.smolModel), "make model")
+        let text = input ?? questions.enumerated().map { #"{"id":"q\#($0.offset)","question":"\#($0.element)"}"# }.joined(separator: "\n") + "\n"
+        let r = try Support.run("s1-think", ["--model", Support.smolModel] + args, stdin: text)
+        try #require(r.status == 0, "\(r.stderr)")
+        return (Support.objects(r.stdout), r.stderr)
+    }
+
+    /// Outputs without their wall-clock field.
+    func stable(_ recs: [[String: Any]]) -> [String] {
+        recs.map { r in
+            var r = r
+            r["outputs"] = (r["outputs"] as! [[String: Any]]).map { o in var o = o; o["seconds"] = nil; return o }
+            return String(decoding: try! JSONSerialization.data(withJSONObject: r, options: .sortedKeys), as: UTF8.self)
+        }
+    }
+
+    @Test func resultsDoNotDependOnTheBatchSizeAndKeepInputOrder() throws {
+        let args = ["--max-thinking-tokens", "40", "--wait", "1", "--max-answer-tokens", "16", "--temperature", "0.8", "--seed", "5", "--samples", "2"]
+        let one = try run(args + ["--batch", "1"]).records
+        let eight = try run(args + ["--batch", "8"]).records
+        #expect(one.map { $0["id"] as! String } == questions.indices.map { "q\($0)" })
+        #expect(stable(one) == stable(eight))
+        #expect(one.allSatisfy { ($0["outputs"] as! [[String: Any]]).count == 2 })
+        let greedy1 = try run(["--max-thinking-tokens", "24", "--max-answer-tokens", "8", "--batch", "1"]).records
+        let greedy5 = try run(["--max-thinking-tokens", "24", "--max-answer-tokens", "8", "--batch", "5"]).records
+        #expect(stable(greedy1) == stable(greedy5))
+    }
+
+    @Test func skipIdsContinuesAKilledRun() throws {
+        let first = try run(["--max-thinking-tokens", "8", "--max-answer-tokens", "4"])
+        let done = Support.tempDir() + "/done.jsonl"
+        Support.write(done, first.records.prefix(4).map { String(decoding: try! JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }.joined(separator: "\n") + "\n")
+        let rest = try run(["--max-thinking-tokens", "8", "--max-answer-tokens", "4", "--skip-ids", done])
+        #expect(rest.records.map { $0["id"] as! String } == (4..<questions.count).map { "q\($0)" })
+        #expect(rest.stderr.contains("already in --skip-ids: 4"))
+    }
+
+    @Test func rejectionSamplingAndPromptControl() throws {
+        let r = try run(["--max-thinking-tokens", "64", "--max-answer-tokens", "4", "--temperature", "1", "--reject-over", "6", "--max-tries", "3"]).records
+        for o in r.flatMap({ $0["outputs"] as! [[String: Any]] }) {
+            let tries = o["tries"] as! Int
+            #expect(tries >= 1 && tries <= 3)
+            if tries < 3 { #expect((o["thinking_tokens"] as! Int) <= 6) }
+        }
+        let c = try run(["--max-thinking-tokens", "4", "--max-answer-tokens", "2", "--control", "tokens:100"], input: #"{"question":"Hi"}"# + "\n").records
+        #expect((c[0]["question"] as? String) == "Hi")   // the record is unchanged; the instruction is in the prompt only
+        let bad = try Support.run("s1-think", ["--model", Support.smolModel, "--samples", "3"], stdin: "x\n")
+        #expect(bad.status != 0 && bad.stderr.contains("--temperature"))
+    }
+}

@@ -28,3 +28,12 @@ import Shared
         #expect(Set(draw(&s, 2000)) == [1, 4])
     }
 }
+
+@Suite struct PromptControlTests {
+    @Test func controlSpecsParseAndAppendTheirInstruction() {
+        #expect(PromptControl("tokens:512")?.apply(to: "Q?") == "Q?\n\nThink for up to 512 tokens.")
+        #expect(PromptControl("class:short")?.instruction.hasPrefix("Answer after a short amount of thinking.") == true)
+        #expect(PromptControl("class:long")?.instruction.hasPrefix("Answer after a long amount of thinking.") == true)
+        #expect(PromptControl("tokens:0") == nil && PromptControl("class:medium") == nil && PromptControl("512") == nil)
+    }
+}

@@ -33,19 +33,20 @@ public struct ThinkingResult {
     }
 }
 
-/// Runs the budget-forcing controller against the model for one question at a time (sequence slot 0).
+/// Budget forcing's setup for a model: the controller configuration (delimiter tokens, waits, budgets),
+/// the prompt and the budget rule. `ContinuousBatcher` runs it; `generate` is the one-question case.
 public final class ThinkingGenerator {
     public let model: LoadedModel
     public let transformer: Transformer
     public let options: ThinkingOptions
     public var stats = GenerationStats()
-    let base: BudgetForcing.Config
+    public let base: BudgetForcing.Config
     let newlineEnding: [Bool]
 
-    public init(_ model: LoadedModel, options: ThinkingOptions, capacity: Int? = nil) throws {
+    public init(_ model: LoadedModel, options: ThinkingOptions, capacity: Int? = nil, slots: Int = 1) throws {
         self.model = model
         self.options = options
-        transformer = Transformer(model, capacity: capacity)
+        transformer = Transformer(model, capacity: capacity, slots: slots)
         let tok = model.tokenizer
         guard let imStart = tok.id(of: "<|im_start|>"), let imEnd = tok.id(of: "<|im_end|>") else {
             throw UsageError("\(model.path): the tokenizer has no <|im_start|>/<|im_end|> tokens, which budget forcing needs")
@@ -76,47 +77,26 @@ public final class ThinkingGenerator {
         }
     }
 
-    public func generate(_ question: String, sampler: inout Sampler) -> ThinkingResult {
-        let t0 = Date()
-        let prompt = promptTokens(question)
-        var c = base
-        c.maxThinking = budget(promptTokens: prompt.count)
-        c.room = transformer.capacity - prompt.count
-        var ctl = BudgetForcing(c)
-        guard c.room > 0 else {
-            return ThinkingResult(text: "", thinking: "", answer: "", thinkingTokens: 0, answerTokens: 0, waits: 0, forcedEnd: false,
-                                  maxThinkingTokens: c.maxThinking, finish: "length", seconds: 0)
-        }
-        var logits = transformer.forward(prompt, start: 0)
-        stats.prefillTokens += prompt.count
-        stats.prefillSeconds += Date().timeIntervalSince(t0)
-        let t1 = Date()
-        var pos = prompt.count
-        loop: while true {
-            switch ctl.next() {
-            case .sample(let suppress):
-                if suppress {
-                    let m = UnsafeMutablePointer(mutating: logits.baseAddress!)
-                    for id in c.endSignals { m[Int(id)] = -.infinity }
-                }
-                let tok = sampler.sample(logits)
-                if ctl.accept(tok) {
-                    logits = transformer.forward([tok], start: pos)
-                    pos += 1
-                    stats.decodeTokens += 1
-                }
-            case .force(let toks):
-                logits = transformer.forward(toks, start: pos)   // never empty: the controller skips empty strings
-                pos += toks.count
-            case .finish:
-                break loop
-            }
-        }
-        stats.decodeSeconds += Date().timeIntervalSince(t1)
+    /// One question alone (a batch of one).
+    public func generate(_ question: String, sampler: Sampler) throws -> ThinkingResult {
+        let b = ContinuousBatcher(self, temperature: sampler.temperature, topP: sampler.topP)
+        var out: ThinkingResult?
+        var given = false
+        try b.run(next: {
+            defer { given = true }
+            return given ? nil : ContinuousBatcher.Job(id: 0, question: question, seed: sampler.seed)
+        }, done: { out = $1 })
+        stats.prefillTokens += b.stats.prefillTokens
+        stats.decodeTokens += b.stats.decodeTokens
+        stats.decodeSeconds += b.stats.decodeSeconds
+        return out!
+    }
+
+    func result(_ ctl: BudgetForcing, started: Date) -> ThinkingResult {
         let tok = model.tokenizer
         return ThinkingResult(text: tok.decode(ctl.output.map(\.token)), thinking: tok.decode(ctl.tokens(.thinking)),
                               answer: tok.decode(ctl.tokens(.answer)), thinkingTokens: ctl.thinkingTokens,
                               answerTokens: ctl.answerTokens, waits: ctl.waitsUsed, forcedEnd: ctl.forcedEnd,
-                              maxThinkingTokens: c.maxThinking, finish: ctl.finish, seconds: Date().timeIntervalSince(t0))
+                              maxThinkingTokens: ctl.config.maxThinking, finish: ctl.finish, seconds: Date().timeIntervalSince(started))
     }
 }

@@ -30,25 +30,53 @@ public struct MatMul {
         if m > qx.capacity { qx.free(); qx = QuantizedMatVec.QuantizedRow(capacity: m) }
     }
 
-    public mutating func apply(_ x: UnsafePointer<Float>, rows t: Int, _ w: WeightMatrix, _ out: UnsafeMutablePointer<Float>) {
-        if w.type == .f32 {
-            let wp = w.data.assumingMemoryBound(to: Float.self)
-            Parallel.forRanges(w.rows, minPerThread: 32) { r in
-                if t == 1 {
-                    BLAS.gemv(r.count, w.cols, wp + r.lowerBound * w.cols, x, out + r.lowerBound)
-                } else {
-                    BLAS.gemmNT(t, r.count, w.cols, x, lda: w.cols, wp + r.lowerBound * w.cols, ldb: w.cols, out + r.lowerBound, ldc: w.rows)
-                }
+    /// The decode kernel for `t` independent rows (one per sequence of a batch): each row's result is the
+    /// same as if it were computed alone, whatever else is in the batch. Quantized weights: the 8-bit
+    /// activation matvec over all rows at once; others: a gemv per row.
+    public mutating func applyPerRow(_ x: UnsafePointer<Float>, rows t: Int, _ w: WeightMatrix, _ out: UnsafeMutablePointer<Float>) {
+        if w.type.isQuantized {
+            ensure(slab: 0, activations: t * w.cols + 32)
+            let qx = self.qx
+            for i in 0..<t { qx.quantize(x + i * w.cols, cols: w.cols, at: i) }
+            Parallel.forRanges(w.rows, minPerThread: 64) { r in
+                QuantizedMatVec.applyRows(w, codes: qx.codes, scales: qx.scales, sums: qx.sums, n: t, out, ldy: w.rows, rows: r)
             }
             return
         }
-        if t <= Self.matvecMaxRows && w.type.isQuantized {
-            ensure(slab: 0, activations: w.cols)
-            let qx = self.qx
-            for i in 0..<t {
-                qx.quantize(x + i * w.cols, cols: w.cols)
-                let oi = out + i * w.rows
-                Parallel.forRanges(w.rows, minPerThread: 64) { r in QuantizedMatVec.apply(w, qx, oi, rows: r) }
+        if w.type == .f32 {
+            let wp = w.data.assumingMemoryBound(to: Float.self)
+            Parallel.forRanges(w.rows, minPerThread: 32) { r in
+                for i in 0..<t { BLAS.gemv(r.count, w.cols, wp + r.lowerBound * w.cols, x + i * w.cols, out + i * w.rows + r.lowerBound) }
+            }
+            return
+        }
+        // fp16/bf16 weights: dequantize slabs of rows, then a gemv per activation row.
+        ensure(slab: Self.slabRows * w.cols, activations: 0)
+        let slabs = self.slabs
+        let parts = min(Parallel.threads, max(1, w.rows / 32))
+        Parallel.forRanges(parts) { pr in
+            for part in pr {
+                let lo = w.rows * part / parts, hi = w.rows * (part + 1) / parts
+                var r0 = lo
+                while r0 < hi {
+                    let n = min(Self.slabRows, hi - r0)
+                    for r in 0..<n { Dequantize.row(w.type, w.row(r0 + r), slabs[part] + r * w.cols, w.cols) }
+                    for i in 0..<t { BLAS.gemv(n, w.cols, slabs[part], x + i * w.cols, out + i * w.rows + r0) }
+                    r0 += n
+                }
+            }
+        }
+    }
+
+    public mutating func apply(_ x: UnsafePointer<Float>, rows t: Int, _ w: WeightMatrix, _ out: UnsafeMutablePointer<Float>) {
+        if t <= Self.matvecMaxRows {
+            applyPerRow(x, rows: t, w, out)
+            return
+        }
+        if w.type == .f32 {
+            let wp = w.data.assumingMemoryBound(to: Float.self)
+            Parallel.forRanges(w.rows, minPerThread: 32) { r in
+                BLAS.gemmNT(t, r.count, w.cols, x, lda: w.cols, wp + r.lowerBound * w.cols, ldb: w.cols, out + r.lowerBound, ldc: w.rows)
             }
             return
         }

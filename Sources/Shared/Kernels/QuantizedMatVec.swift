@@ -4,7 +4,7 @@
 ///   Q4_1: Σ(q·d + m)·x ≈ d·dx·Σq·qx + m·Σx      Q4_0: d·dx·Σ(q−8)·qx      Q8_0: d·dx·Σq·qx
 /// (`--dtype f32` is the exact path; this one carries the activation rounding llama.cpp also has.)
 public enum QuantizedMatVec {
-    /// x quantized per 32-block: codes [cols], scales and sums [cols/32].
+    /// Activation rows quantized per 32-block: codes [n × cols], scales and sums [n × cols/32].
     public struct QuantizedRow {
         public var codes: UnsafeMutablePointer<Int8>
         public var scales: UnsafeMutablePointer<Float>
@@ -24,7 +24,9 @@ public enum QuantizedMatVec {
             sums.deallocate()
         }
 
-        public func quantize(_ x: UnsafePointer<Float>, cols: Int) {
+        /// Quantizes row(s) of x into row slot `at` (x holds `cols` floats per row).
+        public func quantize(_ x: UnsafePointer<Float>, cols: Int, at row: Int = 0) {
+            let codes = self.codes + row * cols, scales = self.scales + row * (cols / 32), sums = self.sums + row * (cols / 32)
             for b in 0..<(cols / 32) {
                 let xb = x + b * 32
                 var amax: Float = 0, sum: Float = 0
@@ -42,9 +44,16 @@ public enum QuantizedMatVec {
         Float(Float16(bitPattern: p.loadUnaligned(fromByteOffset: off, as: UInt16.self)))
     }
 
+    /// One activation row: the n = 1 case of `applyRows`, so a sequence gets the same numbers whether it
+    /// decodes alone or in a batch.
     public static func apply(_ w: WeightMatrix, _ x: QuantizedRow, _ y: UnsafeMutablePointer<Float>, rows: Range<Int>) {
+        applyRows(w, codes: x.codes, scales: x.scales, sums: x.sums, n: 1, y, ldy: 0, rows: rows)
+    }
+
+    /// n = 1 with the running sum in a register: the same operations in the same order as `applyRows`.
+    static func applyOne(_ w: WeightMatrix, codes: UnsafePointer<Int8>, scales: UnsafePointer<Float>,
+                         sums: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Range<Int>) {
         let nb = w.cols / 32
-        let qx = x.codes, dx = x.scales, sx = x.sums
         switch w.type {
         case .q4_1:
             for r in rows {
@@ -52,12 +61,12 @@ public enum QuantizedMatVec {
                 var total: Float = 0
                 for b in 0..<nb {
                     let blk = row + b * 20
-                    let q = blk.assumingMemoryBound(to: UInt8.self) + 4, xq = qx + b * 32
+                    let q = blk.assumingMemoryBound(to: UInt8.self) + 4, xq = codes + b * 32
                     var isum: Int32 = 0
                     for j in 0..<16 {
                         isum &+= Int32(q[j] & 0x0F) &* Int32(xq[j]) &+ Int32(q[j] >> 4) &* Int32(xq[j + 16])
                     }
-                    total += half(blk, 0) * dx[b] * Float(isum) + half(blk, 2) * sx[b]
+                    total += half(blk, 0) * scales[b] * Float(isum) + half(blk, 2) * sums[b]
                 }
                 y[r] = total
             }
@@ -67,12 +76,12 @@ public enum QuantizedMatVec {
                 var total: Float = 0
                 for b in 0..<nb {
                     let blk = row + b * 18
-                    let q = blk.assumingMemoryBound(to: UInt8.self) + 2, xq = qx + b * 32
+                    let q = blk.assumingMemoryBound(to: UInt8.self) + 2, xq = codes + b * 32
                     var isum: Int32 = 0
                     for j in 0..<16 {
                         isum &+= (Int32(q[j] & 0x0F) &- 8) &* Int32(xq[j]) &+ (Int32(q[j] >> 4) &- 8) &* Int32(xq[j + 16])
                     }
-                    total += half(blk, 0) * dx[b] * Float(isum)
+                    total += half(blk, 0) * scales[b] * Float(isum)
                 }
                 y[r] = total
             }
@@ -82,15 +91,86 @@ public enum QuantizedMatVec {
                 var total: Float = 0
                 for b in 0..<nb {
                     let blk = row + b * 34
-                    let q = (blk + 2).assumingMemoryBound(to: Int8.self), xq = qx + b * 32
+                    let q = (blk + 2).assumingMemoryBound(to: Int8.self), xq = codes + b * 32
                     var isum: Int32 = 0
                     for j in 0..<32 { isum &+= Int32(q[j]) &* Int32(xq[j]) }
-                    total += half(blk, 0) * dx[b] * Float(isum)
+                    total += half(blk, 0) * scales[b] * Float(isum)
                 }
                 y[r] = total
             }
         case .f32, .f16, .bf16:
             preconditionFailure("QuantizedMatVec is for block-quantized weights")
+        }
+    }
+
+    /// n activation rows at once (codes [n × cols], scales and sums [n × cols/32]): each weight block is
+    /// loaded once for all rows; every (row, weight row) dot keeps the single-row order of operations.
+    /// y[t·ldy + r] for t < n, r in `rows`.
+    public static func applyRows(_ w: WeightMatrix, codes: UnsafePointer<Int8>, scales: UnsafePointer<Float>,
+                                 sums: UnsafePointer<Float>, n: Int, _ y: UnsafeMutablePointer<Float>, ldy: Int, rows: Range<Int>) {
+        if n == 1 { return applyOne(w, codes: codes, scales: scales, sums: sums, y, rows: rows) }
+        let nb = w.cols / 32, cols = w.cols
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: n) { totals in
+            let tot = totals.baseAddress!
+            switch w.type {
+            case .q4_1:
+                for r in rows {
+                    let row = w.row(r)
+                    for t in 0..<n { tot[t] = 0 }
+                    for b in 0..<nb {
+                        let blk = row + b * 20
+                        let q = blk.assumingMemoryBound(to: UInt8.self) + 4
+                        let d = half(blk, 0), m = half(blk, 2)
+                        for t in 0..<n {
+                            let xq = codes + t * cols + b * 32
+                            var isum: Int32 = 0
+                            for j in 0..<16 {
+                                isum &+= Int32(q[j] & 0x0F) &* Int32(xq[j]) &+ Int32(q[j] >> 4) &* Int32(xq[j + 16])
+                            }
+                            tot[t] += d * scales[t * nb + b] * Float(isum) + m * sums[t * nb + b]
+                        }
+                    }
+                    for t in 0..<n { y[t * ldy + r] = tot[t] }
+                }
+            case .q4_0:
+                for r in rows {
+                    let row = w.row(r)
+                    for t in 0..<n { tot[t] = 0 }
+                    for b in 0..<nb {
+                        let blk = row + b * 18
+                        let q = blk.assumingMemoryBound(to: UInt8.self) + 2
+                        let d = half(blk, 0)
+                        for t in 0..<n {
+                            let xq = codes + t * cols + b * 32
+                            var isum: Int32 = 0
+                            for j in 0..<16 {
+                                isum &+= (Int32(q[j] & 0x0F) &- 8) &* Int32(xq[j]) &+ (Int32(q[j] >> 4) &- 8) &* Int32(xq[j + 16])
+                            }
+                            tot[t] += d * scales[t * nb + b] * Float(isum)
+                        }
+                    }
+                    for t in 0..<n { y[t * ldy + r] = tot[t] }
+                }
+            case .q8_0:
+                for r in rows {
+                    let row = w.row(r)
+                    for t in 0..<n { tot[t] = 0 }
+                    for b in 0..<nb {
+                        let blk = row + b * 34
+                        let q = (blk + 2).assumingMemoryBound(to: Int8.self)
+                        let d = half(blk, 0)
+                        for t in 0..<n {
+                            let xq = codes + t * cols + b * 32
+                            var isum: Int32 = 0
+                            for j in 0..<32 { isum &+= Int32(q[j]) &* Int32(xq[j]) }
+                            tot[t] += d * scales[t * nb + b] * Float(isum)
+                        }
+                    }
+                    for t in 0..<n { y[t * ldy + r] = tot[t] }
+                }
+            case .f32, .f16, .bf16:
+                preconditionFailure("QuantizedMatVec is for block-quantized weights")
+            }
         }
     }
 }

@@ -2,34 +2,41 @@ import Foundation
 
 /// Causal grouped-query attention over the KV cache: query head h reads KV head h / (H / KV).
 public enum Attention {
-    /// q: [T × qDim] (rotated), rows at positions start..<start+T whose keys/values are already cached;
-    /// out: [T × qDim]. scores: one scratch of T × (start+T) floats per thread. Heads run in parallel.
-    public static func forward(q: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>, rows t: Int, start: Int,
-                               cache: KVCache, layer: Int, slot: Int, heads: Int, scores: [UnsafeMutablePointer<Float>]) {
+    /// Attention for groups of rows: (first row, rows, start position, slot). A group's rows are at
+    /// positions start..<start+rows of its slot, whose keys/values are already cached. q, out: [T × qDim].
+    /// scores: one scratch of maxChunk × capacity floats per thread. (group, head) pairs run in parallel.
+    public static func forward(groups: [(row: Int, rows: Int, start: Int, slot: Int)], q: UnsafePointer<Float>,
+                               out: UnsafeMutablePointer<Float>, cache: KVCache, layer: Int, heads: Int,
+                               scores: [UnsafeMutablePointer<Float>]) {
         let hd = cache.headDim, qDim = heads * hd, group = heads / cache.kvHeads
-        let p = start + t
         let scale = 1 / Float(hd).squareRoot()
-        let parts = min(heads, scores.count)
-        Parallel.forRanges(parts) { pr in for part in pr {
-        let scores = scores[part]
-        for h in (heads * part / parts)..<(heads * (part + 1) / parts) {
-            let off = cache.offset(layer: layer, slot: slot, head: h / group)
-            let kh = cache.k + off, vh = cache.v + off
-            if t == 1 {
-                decodeHead(q + h * hd, kh, vh, out + h * hd, positions: p, hd: hd, scale: scale, scores: scores)
-                continue
+        let work = groups.count * heads
+        let parts = min(work, scores.count)
+        Parallel.forRanges(parts) { pr in
+            for part in pr {
+                let scores = scores[part]
+                for item in (work * part / parts)..<(work * (part + 1) / parts) {
+                    let gr = groups[item / heads], h = item % heads
+                    let off = cache.offset(layer: layer, slot: gr.slot, head: h / group)
+                    let kh = cache.k + off, vh = cache.v + off
+                    let p = gr.start + gr.rows
+                    let qh = q + gr.row * qDim + h * hd, oh = out + gr.row * qDim + h * hd
+                    if gr.rows == 1 {
+                        decodeHead(qh, kh, vh, oh, positions: p, hd: hd, scale: scale, scores: scores)
+                        continue
+                    }
+                    // scores[T×P] = Q_h · K_hᵀ, then a causal softmax per row, then out_h = scores · V_h.
+                    BLAS.gemmNT(gr.rows, p, hd, qh, lda: qDim, kh, ldb: hd, scores, ldc: p)
+                    for r in 0..<gr.rows {
+                        let row = scores + r * p
+                        let visible = gr.start + r + 1
+                        softmax(row, count: visible, scale: scale)
+                        for j in visible..<p { row[j] = 0 }
+                    }
+                    BLAS.gemmNN(gr.rows, hd, p, scores, lda: p, vh, ldb: hd, oh, ldc: qDim)
+                }
             }
-            // scores[T×P] = Q_h · K_hᵀ, then a causal softmax per row, then out_h = scores · V_h.
-            BLAS.gemmNT(t, p, hd, q + h * hd, lda: qDim, kh, ldb: hd, scores, ldc: p)
-            for r in 0..<t {
-                let row = scores + r * p
-                let visible = start + r + 1
-                softmax(row, count: visible, scale: scale)
-                for j in visible..<p { row[j] = 0 }
-            }
-            BLAS.gemmNN(t, hd, p, scores, lda: p, vh, ldb: hd, out + h * hd, ldc: qDim)
         }
-        } }
     }
 
     /// One query row against P cached positions.

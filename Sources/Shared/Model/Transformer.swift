@@ -1,15 +1,34 @@
-/// The forward pass of a Llama/Qwen2 decoder over one sequence slot of a preallocated KV cache
+/// The forward pass of a Llama/Qwen2 decoder over a preallocated KV cache with one slot per sequence
 /// (llama2.c's split: config and weights are read-only, the run state and cache are this object's).
+///
+/// One pass takes a batch of *groups*: each group is one sequence's next tokens (a prompt chunk, forced
+/// tokens, or the single token of a decode step) at its own slot and positions. All rows share every
+/// weight matrix pass; a group's arithmetic never depends on the other groups (groups of one or two
+/// tokens use the per-row kernels, longer ones the block kernel on their own rows only), so a sequence
+/// decodes to the same tokens alone or in any batch.
 public final class Transformer {
+    public struct Group {
+        public var slot: Int
+        public var start: Int
+        public var tokens: [Int32]
+        public init(slot: Int, start: Int, tokens: [Int32]) {
+            self.slot = slot
+            self.start = start
+            self.tokens = tokens
+        }
+    }
+
     public let config: ModelConfig
     public let weights: ModelWeights
     public let cache: KVCache
     let rope: RoPE
     var mm = MatMul()
-    /// Rows processed per pass; longer prompts go through in chunks.
+    /// Most tokens of one sequence per pass; longer prompts go through in chunks of this size.
     public let maxChunk: Int
-    // Run state, sized for maxChunk rows: x, xb [T×D]; q, att [T×qDim]; k, v [T×kvDim]; g, u [T×F].
-    let x, xb, q, k, v, att, g, u, logits: UnsafeMutablePointer<Float>
+    /// Most rows per pass (all groups together).
+    public let maxRows: Int
+    // Run state, sized for maxRows: x, xb [T×D]; q, att [T×qDim]; k, v [T×kvDim]; g, u [T×F]; logits [slots×V].
+    let x, xb, q, k, v, att, g, u, logits, lastRows: UnsafeMutablePointer<Float>
     /// One attention score scratch [maxChunk × capacity] per thread.
     let scores: [UnsafeMutablePointer<Float>]
 
@@ -21,36 +40,45 @@ public final class Transformer {
         cache = KVCache(config: config, capacity: cap, slots: slots)
         rope = RoPE(headDim: config.headDim, theta: config.ropeTheta, maxPositions: cap)
         self.maxChunk = maxChunk
-        let c = config, n = maxChunk
+        maxRows = maxChunk + slots
+        let c = config, n = maxRows
         func buf(_ k: Int) -> UnsafeMutablePointer<Float> { let p = UnsafeMutablePointer<Float>.allocate(capacity: k); p.initialize(repeating: 0, count: k); return p }
         x = buf(n * c.dim); xb = buf(n * c.dim); q = buf(n * c.qDim); att = buf(n * c.qDim)
         k = buf(n * c.kvDim); v = buf(n * c.kvDim); g = buf(n * c.hiddenDim); u = buf(n * c.hiddenDim)
-        scores = (0..<Parallel.threads).map { _ in buf(n * cap) }; logits = buf(c.vocabSize)
+        logits = buf(slots * c.vocabSize); lastRows = buf(slots * c.dim)
+        scores = (0..<Parallel.threads).map { _ in buf(maxChunk * cap) }
     }
 
     deinit {
-        for p in [x, xb, q, k, v, att, g, u, logits] + scores { p.deallocate() }
+        for p in [x, xb, q, k, v, att, g, u, logits, lastRows] + scores { p.deallocate() }
         mm.free()
     }
 
     public var capacity: Int { cache.capacity }
+    public var slots: Int { cache.slots }
 
     /// Runs `tokens` at positions start..<start+count of `slot` and returns the logits [V] of the last one.
     /// The buffer belongs to this transformer and is overwritten by the next call.
     public func forward(_ tokens: [Int32], start: Int, slot: Int = 0) -> UnsafeBufferPointer<Float> {
-        precondition(start + tokens.count <= cache.capacity, "sequence longer than the KV cache")
+        precondition(!tokens.isEmpty && start + tokens.count <= cache.capacity, "sequence longer than the KV cache")
         var s = 0
-        while s < tokens.count {
-            let n = min(maxChunk, tokens.count - s)
-            tokens[s..<(s + n)].withUnsafeBufferPointer { chunk(Array($0), start: start + s, slot: slot) }
-            s += n
+        while s + maxChunk < tokens.count {
+            pass([Group(slot: slot, start: start + s, tokens: Array(tokens[s..<(s + maxChunk)]))])
+            s += maxChunk
         }
-        // Only the last row needs logits: final norm and LM head on one row.
+        let out = forward([Group(slot: slot, start: start + s, tokens: Array(tokens[s...]))])
+        return out[0]
+    }
+
+    /// One pass over several sequences' groups (each at most maxChunk tokens, together at most maxRows,
+    /// distinct slots); returns each group's last-position logits [V], valid until the next call.
+    public func forward(_ groups: [Group]) -> [UnsafeBufferPointer<Float>] {
+        let rows = pass(groups)
         let c = config
-        let last = xb + (((tokens.count - 1) % maxChunk)) * c.dim
-        RMSNorm.forward(x + ((tokens.count - 1) % maxChunk) * c.dim, weights.finalNorm, last, rows: 1, dim: c.dim, eps: c.normEps)
-        mm.apply(last, rows: 1, weights.lmHead, logits)
-        return UnsafeBufferPointer(start: logits, count: c.vocabSize)
+        // Final norm and LM head on each group's last row, with the per-row kernel.
+        for (i, r) in rows.enumerated() { RMSNorm.forward(x + r * c.dim, weights.finalNorm, lastRows + i * c.dim, rows: 1, dim: c.dim, eps: c.normEps) }
+        mm.applyPerRow(lastRows, rows: groups.count, weights.lmHead, logits)
+        return (0..<groups.count).map { UnsafeBufferPointer(start: logits + $0 * c.vocabSize, count: c.vocabSize) }
     }
 
     /// Runs `tokens` and hands over the logits of every position, a chunk at a time:
@@ -64,7 +92,7 @@ public final class Transformer {
         var s = 0
         while s < tokens.count {
             let n = min(maxChunk, tokens.count - s)
-            chunk(Array(tokens[s..<(s + n)]), start: start + s, slot: slot)
+            pass([Group(slot: slot, start: start + s, tokens: Array(tokens[s..<(s + n)]))])
             RMSNorm.forward(x, weights.finalNorm, xb, rows: n, dim: c.dim, eps: c.normEps)
             mm.apply(xb, rows: n, weights.lmHead, all)
             body(s, n, all)
@@ -72,37 +100,66 @@ public final class Transformer {
         }
     }
 
-    func chunk(_ tokens: [Int32], start: Int, slot: Int) {
-        let c = config, t = tokens.count
-        for (i, tok) in tokens.enumerated() {
-            let id = Int(tok)
-            precondition(id >= 0 && id < weights.embed.rows, "token id \(id) outside the vocabulary")
-            Dequantize.row(weights.embed.type, weights.embed.row(id), x + i * c.dim, c.dim)
+    /// The layers over all groups' rows. Rows are laid out small groups (≤ 2 tokens) first, so their
+    /// matmuls run together through the per-row kernel; each longer group gets the block kernel alone.
+    /// Returns the row index of each group's last token.
+    @discardableResult
+    func pass(_ groups: [Group]) -> [Int] {
+        let c = config
+        let small = groups.indices.filter { groups[$0].tokens.count <= MatMul.matvecMaxRows }
+        let large = groups.indices.filter { groups[$0].tokens.count > MatMul.matvecMaxRows }
+        var rowStart = [Int](repeating: 0, count: groups.count)
+        var t = 0
+        for i in small + large { rowStart[i] = t; t += groups[i].tokens.count }
+        precondition(t <= maxRows && groups.allSatisfy { $0.tokens.count <= maxChunk }, "batch larger than the run state")
+        let smallRows = small.reduce(0) { $0 + groups[$1].tokens.count }
+        var slotOf = [Int](repeating: 0, count: t), posOf = [Int](repeating: 0, count: t)
+        for (i, gr) in groups.enumerated() {
+            precondition(gr.start + gr.tokens.count <= cache.capacity, "sequence longer than the KV cache")
+            for (j, tok) in gr.tokens.enumerated() {
+                let id = Int(tok)
+                precondition(id >= 0 && id < weights.embed.rows, "token id \(id) outside the vocabulary")
+                let r = rowStart[i] + j
+                slotOf[r] = gr.slot
+                posOf[r] = gr.start + j
+                Dequantize.row(weights.embed.type, weights.embed.row(id), x + r * c.dim, c.dim)
+            }
+        }
+        func matmul(_ inp: UnsafeMutablePointer<Float>, _ w: WeightMatrix, _ out: UnsafeMutablePointer<Float>, _ inDim: Int, _ outDim: Int) {
+            if smallRows > 0 { mm.applyPerRow(inp, rows: smallRows, w, out) }
+            for i in large {
+                let r = rowStart[i]
+                mm.apply(inp + r * inDim, rows: groups[i].tokens.count, w, out + r * outDim)
+            }
         }
         for (l, w) in weights.layers.enumerated() {
             // Attention block: x += Wo · attn(rope(Wq·n(x)), rope(Wk·n(x)), Wv·n(x)).
             RMSNorm.forward(x, w.attnNorm, xb, rows: t, dim: c.dim, eps: c.normEps)
-            mm.apply(xb, rows: t, w.q, q)
-            mm.apply(xb, rows: t, w.k, k)
-            mm.apply(xb, rows: t, w.v, v)
+            matmul(xb, w.q, q, c.dim, c.qDim)
+            matmul(xb, w.k, k, c.dim, c.kvDim)
+            matmul(xb, w.v, v, c.dim, c.kvDim)
             if let b = w.qBias { addBias(q, b, rows: t, dim: c.qDim) }
             if let b = w.kBias { addBias(k, b, rows: t, dim: c.kvDim) }
             if let b = w.vBias { addBias(v, b, rows: t, dim: c.kvDim) }
-            rope.apply(q, rows: t, stride: c.qDim, heads: c.heads) { start + $0 }
-            rope.apply(k, rows: t, stride: c.kvDim, heads: c.kvHeads) { start + $0 }
-            cache.store(layer: l, slot: slot, start: start, rows: t, k: k, v: v)
-            Attention.forward(q: q, out: att, rows: t, start: start, cache: cache, layer: l, slot: slot,
-                              heads: c.heads, scores: scores)
-            mm.apply(att, rows: t, w.o, xb)
+            rope.apply(q, rows: t, stride: c.qDim, heads: c.heads) { posOf[$0] }
+            rope.apply(k, rows: t, stride: c.kvDim, heads: c.kvHeads) { posOf[$0] }
+            for (i, gr) in groups.enumerated() {
+                let r = rowStart[i]
+                cache.store(layer: l, slot: gr.slot, start: gr.start, rows: gr.tokens.count, k: k + r * c.kvDim, v: v + r * c.kvDim)
+            }
+            Attention.forward(groups: groups.indices.map { (rowStart[$0], groups[$0].tokens.count, groups[$0].start, groups[$0].slot) },
+                              q: q, out: att, cache: cache, layer: l, heads: c.heads, scores: scores)
+            matmul(att, w.o, xb, c.qDim, c.dim)
             for i in 0..<(t * c.dim) { x[i] += xb[i] }
             // FFN block: x += Wdown · (silu(Wgate·n(x)) ⊙ Wup·n(x)).
             RMSNorm.forward(x, w.ffnNorm, xb, rows: t, dim: c.dim, eps: c.normEps)
-            mm.apply(xb, rows: t, w.gate, g)
-            mm.apply(xb, rows: t, w.up, u)
+            matmul(xb, w.gate, g, c.dim, c.hiddenDim)
+            matmul(xb, w.up, u, c.dim, c.hiddenDim)
             SwiGLU.forward(g, u, g, count: t * c.hiddenDim)
-            mm.apply(g, rows: t, w.down, xb)
+            matmul(g, w.down, xb, c.hiddenDim, c.dim)
             for i in 0..<(t * c.dim) { x[i] += xb[i] }
         }
+        return groups.indices.map { rowStart[$0] + groups[$0].tokens.count - 1 }
     }
 
     func addBias(_ y: UnsafeMutablePointer<Float>, _ b: UnsafePointer<Float>, rows: Int, dim: Int) {

@@ -1,0 +1,117 @@
+import Foundation
+
+/// Continuous batching for budget-forced generation: up to `slots` sequences decode together (one
+/// weight pass per layer for all of them), and a finished sequence's slot is refilled from the job source
+/// at once. Each sequence owns its controller, budget, sampler and seed, and the transformer keeps every
+/// sequence's arithmetic independent of its neighbours, so results do not depend on the batch size.
+public final class ContinuousBatcher {
+    public struct Job {
+        public var id: Int
+        public var question: String
+        public var seed: UInt64
+        public init(id: Int, question: String, seed: UInt64) {
+            self.id = id
+            self.question = question
+            self.seed = seed
+        }
+    }
+
+    struct Sequence {
+        var job: Job
+        var slot: Int
+        var ctl: BudgetForcing
+        var sampler: Sampler
+        var pos = 0
+        var input: [Int32]
+        var started: Date
+    }
+
+    public let generator: ThinkingGenerator
+    public var stats = GenerationStats()
+    public private(set) var tokensDone = 0
+    let temperature: Float, topP: Float
+
+    public init(_ generator: ThinkingGenerator, temperature: Float, topP: Float) {
+        self.generator = generator
+        self.temperature = temperature
+        self.topP = topP
+    }
+
+    /// Runs jobs from `next` (nil: no more) until all are done, calling `done` as each finishes.
+    public func run(next: () throws -> Job?, done: (Job, ThinkingResult) throws -> Void) throws {
+        let tf = generator.transformer
+        var free = Array((0..<tf.slots).reversed())
+        var active: [Sequence] = []
+        var exhausted = false
+        let t0 = Date()
+        while true {
+            while !exhausted, let slot = free.last {
+                guard let job = try next() else { exhausted = true; break }
+                free.removeLast()
+                let prompt = generator.promptTokens(job.question)
+                var c = generator.base
+                c.maxThinking = generator.budget(promptTokens: prompt.count)
+                c.room = tf.capacity - prompt.count
+                if c.room <= 0 {
+                    try done(job, ThinkingResult(text: "", thinking: "", answer: "", thinkingTokens: 0, answerTokens: 0, waits: 0,
+                                                 forcedEnd: false, maxThinkingTokens: c.maxThinking, finish: "length", seconds: 0))
+                    free.append(slot)
+                    continue
+                }
+                active.append(Sequence(job: job, slot: slot, ctl: BudgetForcing(c),
+                                       sampler: Sampler(temperature: temperature, topP: topP, seed: job.seed),
+                                       input: prompt, started: Date()))
+                stats.prefillTokens += prompt.count
+            }
+            if active.isEmpty { break }
+            // This pass: decode steps first (they always fit), then prompt chunks while rows remain.
+            var groups: [Transformer.Group] = [], members: [Int] = []
+            var rows = 0
+            let order = active.indices.sorted { (active[$0].input.count > 2 ? 1 : 0, $0) < (active[$1].input.count > 2 ? 1 : 0, $1) }
+            for i in order {
+                let n = min(tf.maxChunk, active[i].input.count)
+                if rows + n > tf.maxRows { continue }
+                groups.append(Transformer.Group(slot: active[i].slot, start: active[i].pos, tokens: Array(active[i].input.prefix(n))))
+                members.append(i)
+                rows += n
+            }
+            let logits = tf.forward(groups)
+            var finished: [Int] = []
+            for (gi, i) in members.enumerated() {
+                let n = groups[gi].tokens.count
+                active[i].input.removeFirst(n)
+                active[i].pos += n
+                guard active[i].input.isEmpty else { continue }
+                let l = logits[gi]
+                drive: while true {
+                    switch active[i].ctl.next() {
+                    case .sample(let suppress):
+                        if suppress {
+                            let m = UnsafeMutablePointer(mutating: l.baseAddress!)
+                            for id in active[i].ctl.config.endSignals { m[Int(id)] = -.infinity }
+                        }
+                        let tok = active[i].sampler.sample(l)
+                        if active[i].ctl.accept(tok) {
+                            active[i].input = [tok]
+                            tokensDone += 1
+                            break drive
+                        }
+                    case .force(let toks):
+                        active[i].input = toks
+                        break drive
+                    case .finish:
+                        finished.append(i)
+                        break drive
+                    }
+                }
+            }
+            for i in finished.sorted(by: >) {
+                let s = active.remove(at: i)
+                free.append(s.slot)
+                try done(s.job, generator.result(s.ctl, started: s.started))
+            }
+        }
+        stats.decodeTokens += tokensDone
+        stats.decodeSeconds += Date().timeIntervalSince(t0)
+    }
+}
