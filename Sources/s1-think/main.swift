@@ -216,8 +216,9 @@ extension Think {
         try flush()
         progress.finish()
         let s = batcher.stats
-        tally.notes.append(String(format: "prefill %d tokens, decode %d tokens %.1f tok/s, batch %d, %d threads, peak RSS %@",
-                                  s.prefillTokens, s.decodeTokens, s.decodeRate, batch, Parallel.threads,
+        tally.notes.append(String(format: "prefill %d tokens, decode %.1f tok/s, %d tokens generated in %.1f s (%.1f tok/s overall), batch %d, %d threads, peak RSS %@",
+                                  s.prefillTokens, s.decodeRate, batcher.tokensDone, batcher.wallSeconds,
+                                  Double(batcher.tokensDone) / max(batcher.wallSeconds, 1e-9), batch, Parallel.threads,
                                   ProcessStats.mib(ProcessStats.peakRSS)))
     }
 

@@ -75,6 +75,27 @@ import Shared
         }
     }
 
+    @Test func batchedDecodeRowsAreBitIdenticalToSingleRows() {
+        let rows = 80, cols = 160, t = 19   // 16 lanes and a remainder of 3
+        var rng = SplitMix64(seed: 3)
+        let x = (0..<(t * cols)).map { _ in Float(Int(rng.next() % 2001) - 1000) / 997 }
+        for type in [GGMLType.q4_0, .q4_1, .q8_0] {
+            let bytes = randomMatrix(type, rows: rows, cols: cols, seed: 5)
+            bytes.withUnsafeBytes { raw in
+                let w = WeightMatrix(type: type, data: raw.baseAddress!, rows: rows, cols: cols)
+                var mm = MatMul()
+                defer { mm.free() }
+                var batched = [Float](repeating: 0, count: t * rows)
+                mm.applyPerRow(x, rows: t, w, &batched)
+                for i in 0..<t {
+                    var single = [Float](repeating: 0, count: rows)
+                    x.withUnsafeBufferPointer { mm.applyPerRow($0.baseAddress! + i * cols, rows: 1, w, &single) }
+                    #expect(Array(batched[(i * rows)..<((i + 1) * rows)]) == single, "\(type) row \(i)")
+                }
+            }
+        }
+    }
+
     @Test func workerPoolRunsEveryTaskOnceAcrossManyCalls() {
         var counts = [Int](repeating: 0, count: 1000)
         counts.withUnsafeMutableBufferPointer { c in

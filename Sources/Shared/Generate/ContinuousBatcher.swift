@@ -29,7 +29,11 @@ public final class ContinuousBatcher {
     public let generator: ThinkingGenerator
     public var stats = GenerationStats()
     public private(set) var tokensDone = 0
+    /// Tokens produced by passes without prompt chunks (the decode rate's numerator).
+    public private(set) var decodeOnlyTokens = 0
     let temperature: Float, topP: Float
+    /// Wall time of `run` calls, sampling and bookkeeping included.
+    public private(set) var wallSeconds = 0.0
 
     public init(_ generator: ThinkingGenerator, temperature: Float, topP: Float) {
         self.generator = generator
@@ -75,7 +79,11 @@ public final class ContinuousBatcher {
                 members.append(i)
                 rows += n
             }
+            let tp = Date()
             let logits = tf.forward(groups)
+            // Passes that carry a prompt chunk count as prefill time, the rest as decode time.
+            let dt = Date().timeIntervalSince(tp)
+            if groups.contains(where: { $0.tokens.count > 2 }) { stats.prefillSeconds += dt } else { stats.decodeSeconds += dt; decodeOnlyTokens += groups.count }
             var finished: [Int] = []
             for (gi, i) in members.enumerated() {
                 let n = groups[gi].tokens.count
@@ -111,7 +119,7 @@ public final class ContinuousBatcher {
                 try done(s.job, generator.result(s.ctl, started: s.started))
             }
         }
-        stats.decodeTokens += tokensDone
-        stats.decodeSeconds += Date().timeIntervalSince(t0)
+        stats.decodeTokens += decodeOnlyTokens
+        wallSeconds += Date().timeIntervalSince(t0)
     }
 }

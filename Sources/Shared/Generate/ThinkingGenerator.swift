@@ -87,6 +87,7 @@ public final class ThinkingGenerator {
             return given ? nil : ContinuousBatcher.Job(id: 0, question: question, seed: sampler.seed)
         }, done: { out = $1 })
         stats.prefillTokens += b.stats.prefillTokens
+        stats.prefillSeconds += b.stats.prefillSeconds
         stats.decodeTokens += b.stats.decodeTokens
         stats.decodeSeconds += b.stats.decodeSeconds
         return out!

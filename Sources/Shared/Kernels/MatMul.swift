@@ -8,17 +8,20 @@ public struct MatMul {
     var slabs: [UnsafeMutablePointer<Float>] = []
     var slabFloats = 0
     var qx: QuantizedMatVec.QuantizedRow
+    var qt: BatchedQuantizedMatVec.Transposed
     static let slabRows = 128
     /// At or below this many activation rows the quantized matvec beats dequantize + sgemm.
     static let matvecMaxRows = 2
 
     public init() {
         qx = QuantizedMatVec.QuantizedRow(capacity: 32)
+        qt = BatchedQuantizedMatVec.Transposed(capacity: 32)
     }
 
     public func free() {
         for s in slabs { s.deallocate() }
         qx.free()
+        qt.free()
     }
 
     mutating func ensure(slab n: Int, activations m: Int) {
@@ -36,10 +39,22 @@ public struct MatMul {
     public mutating func applyPerRow(_ x: UnsafePointer<Float>, rows t: Int, _ w: WeightMatrix, _ out: UnsafeMutablePointer<Float>) {
         if w.type.isQuantized {
             ensure(slab: 0, activations: t * w.cols + 32)
-            let qx = self.qx
+            if w.cols > qt.capacity { qt.free(); qt = BatchedQuantizedMatVec.Transposed(capacity: w.cols) }
+            let qx = self.qx, qt = self.qt
             for i in 0..<t { qx.quantize(x + i * w.cols, cols: w.cols, at: i) }
-            Parallel.forRanges(w.rows, minPerThread: 64) { r in
-                QuantizedMatVec.applyRows(w, codes: qx.codes, scales: qx.scales, sums: qx.sums, n: t, out, ldy: w.rows, rows: r)
+            if t == 1 {
+                Parallel.forRanges(w.rows, minPerThread: 64) { r in
+                    QuantizedMatVec.applyRows(w, codes: qx.codes, scales: qx.scales, sums: qx.sums, n: 1, out, ldy: w.rows, rows: r)
+                }
+                return
+            }
+            var first = 0
+            while first < t {
+                let n = min(BatchedQuantizedMatVec.lanes, t - first)
+                qt.load(qx, first: first, n: n, cols: w.cols)
+                let o = out + first * w.rows
+                Parallel.forRanges(w.rows, minPerThread: 64) { r in BatchedQuantizedMatVec.apply(w, qt, n: n, o, ldy: w.rows, rows: r) }
+                first += n
             }
             return
         }

@@ -10,8 +10,11 @@ public enum Parallel {
     nonisolated(unsafe) public static var threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
     /// Created on first use with `threads - 1` workers; they live as long as the process.
     nonisolated(unsafe) static var poolStorage: WorkerPool?
+    static let creation = NSLock()
     static var pool: WorkerPool? {
         if threads <= 1 { return nil }
+        creation.lock()
+        defer { creation.unlock() }
         if let p = poolStorage, p.workers == threads - 1 { return p }
         poolStorage = WorkerPool(workers: threads - 1)
         return poolStorage
@@ -21,10 +24,16 @@ public enum Parallel {
     /// The split depends only on n and the thread count, so results are reproducible.
     public static func forRanges(_ n: Int, minPerThread: Int = 1, _ body: (Range<Int>) -> Void) {
         let t = min(threads, max(1, n / max(1, minPerThread)))
-        guard t > 1, let pool else { body(0..<n); return }
-        pool.run(tasks: t) { i in
-            let lo = n * i / t, hi = n * (i + 1) / t
-            if lo < hi { body(lo..<hi) }
+        withoutActuallyEscaping(body) { body in
+            let part = { (i: Int) in
+                let lo = n * i / t, hi = n * (i + 1) / t
+                if lo < hi { body(lo..<hi) }
+            }
+            // One caller at a time owns the pool; another concurrent caller (tests run in parallel) does
+            // its parts itself, in order. Parts are the same either way, so results are too.
+            guard t > 1, let pool, pool.tryAcquire() else { for i in 0..<t { part(i) }; return }
+            defer { pool.release() }
+            pool.run(tasks: t, part)
         }
     }
 }
@@ -44,6 +53,10 @@ final class WorkerPool: @unchecked Sendable {
     private let cond: UnsafeMutablePointer<pthread_cond_t> = .allocate(capacity: 1)
     static let spins = 2_000_000
     let workers: Int
+    private let owner = NSLock()
+
+    func tryAcquire() -> Bool { owner.try() }
+    func release() { owner.unlock() }
 
     init(workers: Int) {
         self.workers = workers

@@ -39,10 +39,35 @@ public enum Attention {
         }
     }
 
-    /// One query row against P cached positions.
+    /// One query row against P cached positions. Dot products run 16 lanes wide when hd is a multiple
+    /// of 16 (every model here), with a fixed lane order, so results depend on nothing but the row.
     static func decodeHead(_ q: UnsafePointer<Float>, _ k: UnsafePointer<Float>, _ v: UnsafePointer<Float>,
                            _ out: UnsafeMutablePointer<Float>, positions p: Int, hd: Int, scale: Float,
                            scores: UnsafeMutablePointer<Float>) {
+        guard hd % 16 == 0 else { return decodeHeadScalar(q, k, v, out, positions: p, hd: hd, scale: scale, scores: scores) }
+        let qr = UnsafeRawPointer(q)
+        for j in 0..<p {
+            let kj = UnsafeRawPointer(k + j * hd)
+            var acc = SIMD16<Float>()
+            for i in stride(from: 0, to: hd, by: 16) {
+                acc += qr.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self) * kj.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
+            }
+            scores[j] = acc.sum()
+        }
+        softmax(scores, count: p, scale: scale)
+        let o = UnsafeMutableRawPointer(out)
+        for i in stride(from: 0, to: hd, by: 16) {
+            var acc = SIMD16<Float>()
+            for j in 0..<p {
+                acc += SIMD16<Float>(repeating: scores[j]) * UnsafeRawPointer(v + j * hd).loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
+            }
+            o.storeBytes(of: acc, toByteOffset: i * 4, as: SIMD16<Float>.self)
+        }
+    }
+
+    static func decodeHeadScalar(_ q: UnsafePointer<Float>, _ k: UnsafePointer<Float>, _ v: UnsafePointer<Float>,
+                                 _ out: UnsafeMutablePointer<Float>, positions p: Int, hd: Int, scale: Float,
+                                 scores: UnsafeMutablePointer<Float>) {
         for j in 0..<p {
             let kj = k + j * hd
             var s: Float = 0
