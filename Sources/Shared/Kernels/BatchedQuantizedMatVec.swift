@@ -1,7 +1,7 @@
 /// The decode kernel for a batch of 2…16 activation rows (one per sequence). Activation codes are laid out
 /// transposed, [block][position in block][row], so each weight code is broadcast once and multiplied with
 /// all rows' codes in one vector operation; there is no per-block horizontal sum. The integer block sums
-/// are exact, and each row's floating-point steps are those of `QuantizedMatVec.applyOne` in the same
+/// are exact, and each row's floating-point steps are those of `QuantizedMatVec.apply` in the same
 /// order, so a row gets bit-identical results alone or in any batch.
 public enum BatchedQuantizedMatVec {
     public static let lanes = 16

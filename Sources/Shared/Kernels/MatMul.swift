@@ -44,7 +44,7 @@ public struct MatMul {
             for i in 0..<t { qx.quantize(x + i * w.cols, cols: w.cols, at: i) }
             if t == 1 {
                 Parallel.forRanges(w.rows, minPerThread: 64) { r in
-                    QuantizedMatVec.applyRows(w, codes: qx.codes, scales: qx.scales, sums: qx.sums, n: 1, out, ldy: w.rows, rows: r)
+                    QuantizedMatVec.apply(w, codes: qx.codes, scales: qx.scales, sums: qx.sums, out, rows: r)
                 }
                 return
             }
@@ -65,7 +65,15 @@ public struct MatMul {
             }
             return
         }
-        // fp16/bf16 weights: dequantize slabs of rows, then a gemv per activation row.
+        // fp16/bf16 weights: dequantized slabs, then a gemv per activation row.
+        forEachSlab(w) { slab, r0, n in
+            for i in 0..<t { BLAS.gemv(n, w.cols, slab, x + i * w.cols, out + i * w.rows + r0) }
+        }
+    }
+
+    /// Dequantizes W a slab of rows at a time (each worker share with its own scratch) and hands each
+    /// slab over: body(slab [n × cols], first row, n).
+    mutating func forEachSlab(_ w: WeightMatrix, _ body: (UnsafeMutablePointer<Float>, Int, Int) -> Void) {
         ensure(slab: Self.slabRows * w.cols, activations: 0)
         let slabs = self.slabs
         let parts = min(Parallel.threads, max(1, w.rows / 32))
@@ -76,7 +84,7 @@ public struct MatMul {
                 while r0 < hi {
                     let n = min(Self.slabRows, hi - r0)
                     for r in 0..<n { Dequantize.row(w.type, w.row(r0 + r), slabs[part] + r * w.cols, w.cols) }
-                    for i in 0..<t { BLAS.gemv(n, w.cols, slabs[part], x + i * w.cols, out + i * w.rows + r0) }
+                    body(slabs[part], r0, n)
                     r0 += n
                 }
             }
@@ -95,21 +103,8 @@ public struct MatMul {
             }
             return
         }
-        ensure(slab: Self.slabRows * w.cols, activations: 0)
-        let slabs = self.slabs
-        let parts = min(Parallel.threads, max(1, w.rows / 32))
-        Parallel.forRanges(parts) { pr in
-            for part in pr {
-                let lo = w.rows * part / parts, hi = w.rows * (part + 1) / parts
-                let slab = slabs[part]
-                var r0 = lo
-                while r0 < hi {
-                    let n = min(Self.slabRows, hi - r0)
-                    for r in 0..<n { Dequantize.row(w.type, w.row(r0 + r), slab + r * w.cols, w.cols) }
-                    BLAS.gemmNT(t, n, w.cols, x, lda: w.cols, slab, ldb: w.cols, out + r0, ldc: w.rows)
-                    r0 += n
-                }
-            }
+        forEachSlab(w) { slab, r0, n in
+            BLAS.gemmNT(t, n, w.cols, x, lda: w.cols, slab, ldb: w.cols, out + r0, ldc: w.rows)
         }
     }
 }

@@ -44,14 +44,9 @@ public enum QuantizedMatVec {
         Float(Float16(bitPattern: p.loadUnaligned(fromByteOffset: off, as: UInt16.self)))
     }
 
-    /// One activation row: the n = 1 case of `applyRows`, so a sequence gets the same numbers whether it
-    /// decodes alone or in a batch.
-    public static func apply(_ w: WeightMatrix, _ x: QuantizedRow, _ y: UnsafeMutablePointer<Float>, rows: Range<Int>) {
-        applyRows(w, codes: x.codes, scales: x.scales, sums: x.sums, n: 1, y, ldy: 0, rows: rows)
-    }
-
-    /// n = 1 with the running sum in a register: the same operations in the same order as `applyRows`.
-    static func applyOne(_ w: WeightMatrix, codes: UnsafePointer<Int8>, scales: UnsafePointer<Float>,
+    /// y[r] = W[r]·x for r in `rows`, x given as its 8-bit codes, block scales and block sums. The batched
+    /// kernel (`BatchedQuantizedMatVec`) repeats these float steps in this order, lane by lane.
+    public static func apply(_ w: WeightMatrix, codes: UnsafePointer<Int8>, scales: UnsafePointer<Float>,
                          sums: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Range<Int>) {
         let nb = w.cols / 32
         switch w.type {
@@ -100,77 +95,6 @@ public enum QuantizedMatVec {
             }
         case .f32, .f16, .bf16:
             preconditionFailure("QuantizedMatVec is for block-quantized weights")
-        }
-    }
-
-    /// n activation rows at once (codes [n × cols], scales and sums [n × cols/32]): each weight block is
-    /// loaded once for all rows; every (row, weight row) dot keeps the single-row order of operations.
-    /// y[t·ldy + r] for t < n, r in `rows`.
-    public static func applyRows(_ w: WeightMatrix, codes: UnsafePointer<Int8>, scales: UnsafePointer<Float>,
-                                 sums: UnsafePointer<Float>, n: Int, _ y: UnsafeMutablePointer<Float>, ldy: Int, rows: Range<Int>) {
-        if n == 1 { return applyOne(w, codes: codes, scales: scales, sums: sums, y, rows: rows) }
-        let nb = w.cols / 32, cols = w.cols
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: n) { totals in
-            let tot = totals.baseAddress!
-            switch w.type {
-            case .q4_1:
-                for r in rows {
-                    let row = w.row(r)
-                    for t in 0..<n { tot[t] = 0 }
-                    for b in 0..<nb {
-                        let blk = row + b * 20
-                        let q = blk.assumingMemoryBound(to: UInt8.self) + 4
-                        let d = half(blk, 0), m = half(blk, 2)
-                        for t in 0..<n {
-                            let xq = codes + t * cols + b * 32
-                            var isum: Int32 = 0
-                            for j in 0..<16 {
-                                isum &+= Int32(q[j] & 0x0F) &* Int32(xq[j]) &+ Int32(q[j] >> 4) &* Int32(xq[j + 16])
-                            }
-                            tot[t] += d * scales[t * nb + b] * Float(isum) + m * sums[t * nb + b]
-                        }
-                    }
-                    for t in 0..<n { y[t * ldy + r] = tot[t] }
-                }
-            case .q4_0:
-                for r in rows {
-                    let row = w.row(r)
-                    for t in 0..<n { tot[t] = 0 }
-                    for b in 0..<nb {
-                        let blk = row + b * 18
-                        let q = blk.assumingMemoryBound(to: UInt8.self) + 2
-                        let d = half(blk, 0)
-                        for t in 0..<n {
-                            let xq = codes + t * cols + b * 32
-                            var isum: Int32 = 0
-                            for j in 0..<16 {
-                                isum &+= (Int32(q[j] & 0x0F) &- 8) &* Int32(xq[j]) &+ (Int32(q[j] >> 4) &- 8) &* Int32(xq[j + 16])
-                            }
-                            tot[t] += d * scales[t * nb + b] * Float(isum)
-                        }
-                    }
-                    for t in 0..<n { y[t * ldy + r] = tot[t] }
-                }
-            case .q8_0:
-                for r in rows {
-                    let row = w.row(r)
-                    for t in 0..<n { tot[t] = 0 }
-                    for b in 0..<nb {
-                        let blk = row + b * 34
-                        let q = (blk + 2).assumingMemoryBound(to: Int8.self)
-                        let d = half(blk, 0)
-                        for t in 0..<n {
-                            let xq = codes + t * cols + b * 32
-                            var isum: Int32 = 0
-                            for j in 0..<32 { isum &+= Int32(q[j]) &* Int32(xq[j]) }
-                            tot[t] += d * scales[t * nb + b] * Float(isum)
-                        }
-                    }
-                    for t in 0..<n { y[t * ldy + r] = tot[t] }
-                }
-            case .f32, .f16, .bf16:
-                preconditionFailure("QuantizedMatVec is for block-quantized weights")
-            }
         }
     }
 }
