@@ -169,7 +169,8 @@ extension Think {
         let batcher = ContinuousBatcher(gen, temperature: temperature, topP: topP)
         let name = tag ?? URL(fileURLWithPath: model).lastPathComponent
         let ctl = control.flatMap(PromptControl.init)
-        let progress = Progress(enabled: self.progress || isatty(2) != 0)
+        let showProgress = self.progress || isatty(2) != 0
+        let progress = Progress(enabled: showProgress, total: showProgress ? LineReader.countRecords(inputs) : nil)
 
         // Records in flight, by input index; each job id encodes (record index, sample, try).
         var records: [Int: (record: Record, question: String, key: String, outputs: [JSONValue?])] = [:]

@@ -26,6 +26,21 @@ public final class LineReader {
 
     deinit { buf.deallocate() }
 
+    /// Non-blank lines of files (for a progress total); nil when a path is stdin or cannot be read.
+    public static func countRecords(_ paths: [String]) -> Int? {
+        guard !paths.isEmpty, !paths.contains("-") else { return nil }
+        var n = 0
+        for p in paths {
+            guard let src = try? InputOpener.open(p) else { return nil }
+            let r = LineReader(src, maxLineBytes: Int.max / 4)
+            while let item = try? r.next() {
+                if case .line(let b) = item, b.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) { n += 1 }
+                if case .oversize = item { n += 1 }
+            }
+        }
+        return n
+    }
+
     /// Next line without its "\n" (and "\r" before it), or nil at end of stream.
     public func next(spill: ((UnsafeRawBufferPointer) throws -> Void)? = nil) throws -> Item? {
         var scanned = 0  // bytes after `start` already searched for a newline
