@@ -1,9 +1,63 @@
 import ArgumentParser
+import Foundation
 import Shared
 
-struct Tool: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "s1-score", abstract: "Not built yet (see the open issues).")
-    func run() throws { throw ExitCode(2) }
+struct Score: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "s1-score",
+        abstract: "Judge model outputs against gold answers without a language model (SPEC §7), or report the paper's metrics.",
+        discussion: """
+        Grading (default): each output gets `extracted` (the committed final answer) and `correct`; a run with \
+        several samples gets a `majority` entry. --report prints accuracy per run (model × budget × waits), per \
+        source_type, maj@k / cov@k, and Control / Scaling / Performance; --plot draws accuracy against mean \
+        thinking tokens.
+        """)
+
+    @Flag(help: "Print the report instead of the graded records.")
+    var report = false
+
+    @Option(help: "Report format: markdown or json.")
+    var format = "markdown"
+
+    @Option(help: "Also write the accuracy-vs-thinking-tokens plot to this SVG file.")
+    var plot: String?
+
+    @Argument(help: "Input files (stdin when none).")
+    var inputs: [String] = []
+
+    @OptionGroup var io: RecordIOOptions
+
+    func validate() throws {
+        guard ["markdown", "json"].contains(format) else { throw ValidationError("--format is markdown or json") }
+    }
+
+    func run() throws {
+        let tally = Tally(tool: "s1-score")
+        try ToolMain.run(tally) {
+            let (reader, writer, policy) = try io.open(inputs: inputs, tally: tally)
+            var rep = Report()
+            let summarizing = report || plot != nil
+            while let r = try reader.next() {
+                do {
+                    try Grader.grade(r)
+                    if summarizing { try rep.add(r) }
+                } catch let e as InputError {
+                    try policy.reject(e, raw: r.raw)
+                    continue
+                }
+                if report { tally.written += 1 } else { try writer.write(r) }
+            }
+            if !report { try writer.close() }
+            try policy.close()
+            if let plot {
+                do { try rep.svg().write(toFile: plot, atomically: true, encoding: .utf8) } catch { throw IOFailure("\(plot): \(error.localizedDescription)") }
+            }
+            if report {
+                let text = format == "json" ? String(decoding: rep.json().bytes, as: UTF8.self) + "\n" : rep.markdown()
+                if let out = io.output { try text.write(toFile: out, atomically: true, encoding: .utf8) } else { print(text, terminator: "") }
+            }
+        }
+    }
 }
 
-Tool.main()
+Score.main()

@@ -1,0 +1,56 @@
+/// s1-score's record pass: each output gets `extracted` and `correct`; each run with several samples
+/// (same model tag, budget and waits) gets a `majority` entry on the record.
+public enum Grader {
+    /// The gold answer: `answer`, else the last `\boxed{…}` of `solution`.
+    public static func gold(_ r: Record) -> String? {
+        if let a = r["answer"]?.scalarText, !a.trimmingWhitespace().isEmpty { return a }
+        return r.string("solution").flatMap { BoxedAnswer.last(in: $0) }
+    }
+
+    /// The run an output belongs to.
+    public static func runKey(_ o: JSONRef) -> RunKey {
+        RunKey(model: o["model"]?.string ?? "?", budget: o["max_thinking_tokens"]?.int, waits: o["waits"]?.int ?? 0)
+    }
+
+    public struct RunKey: Hashable, Comparable {
+        public var model: String
+        public var budget: Int?
+        public var waits: Int
+        public static func < (a: RunKey, b: RunKey) -> Bool {
+            (a.model, a.budget ?? -1, a.waits) < (b.model, b.budget ?? -1, b.waits)
+        }
+    }
+
+    public static func grade(_ r: Record) throws {
+        guard let gold = gold(r) else { throw InputError(r.source, line: r.line, "record has no gold answer (`answer`, or a \\boxed{} in `solution`)") }
+        guard let outs = r["outputs"], outs.isArray else { throw InputError(r.source, line: r.line, "record has no `outputs` array") }
+        var graded: [JSONValue] = []
+        var runs: [RunKey: [(Int, String?, Bool)]] = [:]
+        var order: [RunKey] = []
+        for (i, o) in outs.elements.enumerated() {
+            guard o.isObject else { throw InputError(r.source, line: r.line, "outputs[\(i)] is not an object") }
+            let section = FinalAnswer.section(text: o["text"]?.string, answer: o["answer"]?.string)
+            let extracted = FinalAnswer.extract(section)
+            let ok = Judge.correct(extracted: extracted, gold: gold)
+            var members = o.members.filter { $0.key != "extracted" && $0.key != "correct" }.map { ($0.key, JSONValue.ref($0.value)) }
+            members.append(("extracted", extracted.map { .string($0) } ?? .null))
+            members.append(("correct", .bool(ok)))
+            graded.append(.object(members))
+            let k = runKey(o)
+            if runs[k] == nil { order.append(k) }
+            runs[k, default: []].append((i, extracted, ok))
+        }
+        r.set("outputs", .array(graded))
+        var majority: [JSONValue] = []
+        for k in order where runs[k]!.count > 1 {
+            let items = runs[k]!
+            let m = Judge.majority(items.map(\.1), gold: gold)
+            var entry: [(String, JSONValue)] = [("model", .string(k.model)), ("max_thinking_tokens", k.budget.map { .int($0) } ?? .null),
+                                                ("waits", .int(k.waits)), ("samples", .int(items.count))]
+            entry.append(("answer", m.flatMap { items[$0].1 }.map { .string($0) } ?? .null))
+            entry.append(("correct", .bool(m.map { items[$0].2 } ?? false)))
+            majority.append(.object(entry))
+        }
+        if !majority.isEmpty { r.set("majority", .array(majority)) } else { r.remove("majority") }
+    }
+}

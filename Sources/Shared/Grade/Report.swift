@@ -1,0 +1,196 @@
+import Foundation
+
+/// The paper's numbers over graded records (SPEC §7): accuracy and mean thinking tokens per run (model tag ×
+/// budget × waits), per source, maj@k / cov@k for sampled runs, and Control / Scaling / Performance.
+public struct Report {
+    public struct Run {
+        public var key: Grader.RunKey
+        public var n = 0, correct = 0, thinkingTokens = 0
+        public var withinBudget = true
+        /// Per record: correctness of its samples in order (for maj@k / cov@k).
+        public var samples: [[Bool]] = []
+        public var majorityAtK: [Int: (Int, Int)] = [:]   // k → (correct, records)
+        public var accuracy: Double { n > 0 ? Double(correct) / Double(n) : 0 }
+        public var meanThinking: Double { n > 0 ? Double(thinkingTokens) / Double(n) : 0 }
+    }
+
+    public private(set) var runs: [Grader.RunKey: Run] = [:]
+    public private(set) var bySource: [String: [Grader.RunKey: (n: Int, correct: Int)]] = [:]
+
+    public init() {}
+
+    /// Adds one graded record (outputs carry `correct`; `extracted` is used for majority votes).
+    public mutating func add(_ r: Record) throws {
+        guard let gold = Grader.gold(r) else { throw InputError(r.source, line: r.line, "record has no gold answer") }
+        let source = r.string("source_type") ?? "unknown"
+        var perRun: [Grader.RunKey: [(String?, Bool)]] = [:]
+        for o in r["outputs"]?.elements ?? [] {
+            guard let ok = o["correct"]?.bool else { throw InputError(r.source, line: r.line, "an output has no `correct`: grade the records first (s1-score without --report)") }
+            let k = Grader.runKey(o)
+            var run = runs[k] ?? Run(key: k)
+            run.n += 1
+            run.correct += ok ? 1 : 0
+            let t = o["thinking_tokens"]?.int ?? 0
+            run.thinkingTokens += t
+            if let b = k.budget, t > b { run.withinBudget = false }
+            runs[k] = run
+            bySource[source, default: [:]][k, default: (0, 0)].n += 1
+            bySource[source, default: [:]][k, default: (0, 0)].correct += ok ? 1 : 0
+            perRun[k, default: []].append((o["extracted"]?.string, ok))
+        }
+        for (k, items) in perRun where items.count > 1 {
+            runs[k]!.samples.append(items.map(\.1))
+            var kk = 1
+            while kk <= items.count {
+                let first = Array(items.prefix(kk))
+                let m = Judge.majority(first.map(\.0), gold: gold)
+                let ok = m.map { first[$0].1 } ?? false
+                let prev = runs[k]!.majorityAtK[kk] ?? (0, 0)
+                runs[k]!.majorityAtK[kk] = (prev.0 + (ok ? 1 : 0), prev.1 + 1)
+                kk *= 2
+            }
+        }
+    }
+
+    public var orderedRuns: [Run] { runs.values.sorted { $0.key < $1.key } }
+
+    /// Control: fraction of budgeted runs whose thinking stayed within the budget.
+    public static func control(_ rs: [Run]) -> Double? {
+        let budgeted = rs.filter { $0.key.budget != nil }
+        return budgeted.isEmpty ? nil : Double(budgeted.filter(\.withinBudget).count) / Double(budgeted.count)
+    }
+
+    /// Scaling: mean over pairs b > a (by mean thinking tokens) of Δaccuracy / Δtokens, per 1,000 tokens.
+    public static func scaling(_ rs: [Run]) -> Double? {
+        let s = rs.sorted { $0.meanThinking < $1.meanThinking }
+        var slopes: [Double] = []
+        for i in s.indices { for j in s.indices where j > i && s[j].meanThinking > s[i].meanThinking {
+            slopes.append((s[j].accuracy - s[i].accuracy) / (s[j].meanThinking - s[i].meanThinking) * 1000)
+        } }
+        return slopes.isEmpty ? nil : slopes.reduce(0, +) / Double(slopes.count)
+    }
+
+    public static func performance(_ rs: [Run]) -> Double? { rs.map(\.accuracy).max() }
+
+    func covAtK(_ run: Run) -> [(Int, Double)] {
+        guard let maxK = run.samples.map(\.count).max(), maxK > 1 else { return [] }
+        var out: [(Int, Double)] = []
+        var k = 1
+        while k <= maxK {
+            let recs = run.samples.filter { $0.count >= k }
+            out.append((k, Double(recs.filter { $0.prefix(k).contains(true) }.count) / Double(max(1, recs.count))))
+            k *= 2
+        }
+        return out
+    }
+
+    public func json() -> JSONValue {
+        let rs = orderedRuns
+        func num(_ d: Double?) -> JSONValue { d.map { .double(($0 * 1e6).rounded() / 1e6) } ?? .null }
+        var m: [(String, JSONValue)] = [("runs", .array(rs.map { r in
+            .object([("model", .string(r.key.model)), ("max_thinking_tokens", r.key.budget.map { .int($0) } ?? .null),
+                     ("waits", .int(r.key.waits)), ("n", .int(r.n)), ("accuracy", num(r.accuracy)),
+                     ("mean_thinking_tokens", num(r.meanThinking))])
+        }))]
+        m.append(("by_source", .array(bySource.keys.sorted().flatMap { src in
+            bySource[src]!.keys.sorted().map { k in
+                let v = bySource[src]![k]!
+                return JSONValue.object([("source_type", .string(src)), ("model", .string(k.model)),
+                                         ("max_thinking_tokens", k.budget.map { .int($0) } ?? .null), ("waits", .int(k.waits)),
+                                         ("n", .int(v.n)), ("accuracy", num(Double(v.correct) / Double(max(1, v.n))))])
+            }
+        })))
+        // Control / Scaling / Performance compare a model's runs with each other: scalars for one model
+        // tag, objects keyed by tag when the input holds several.
+        let models = Array(Set(rs.map(\.key.model))).sorted()
+        for (name, f) in [("control", Self.control), ("scaling", Self.scaling), ("performance", Self.performance)] as [(String, ([Run]) -> Double?)] {
+            if models.count == 1 { m.append((name, num(f(rs)))) } else {
+                m.append((name, .object(models.map { mod in (mod, num(f(rs.filter { $0.key.model == mod }))) })))
+            }
+        }
+        let sampled = rs.filter { !$0.majorityAtK.isEmpty }
+        if !sampled.isEmpty {
+            m.append(("maj_at_k", .array(sampled.map { r in
+                .object([("model", .string(r.key.model)), ("max_thinking_tokens", r.key.budget.map { .int($0) } ?? .null), ("waits", .int(r.key.waits)),
+                         ("values", .object(r.majorityAtK.keys.sorted().map { k in ("\(k)", num(Double(r.majorityAtK[k]!.0) / Double(max(1, r.majorityAtK[k]!.1)))) }))])
+            })))
+            m.append(("cov_at_k", .array(sampled.map { r in
+                .object([("model", .string(r.key.model)), ("max_thinking_tokens", r.key.budget.map { .int($0) } ?? .null), ("waits", .int(r.key.waits)),
+                         ("values", .object(covAtK(r).map { ("\($0.0)", num($0.1)) }))])
+            })))
+        }
+        return .object(m)
+    }
+
+    public func markdown() -> String {
+        let rs = orderedRuns
+        func pct(_ d: Double) -> String { String(format: "%.1f%%", d * 100) }
+        var s = "| model | max thinking tokens | waits | n | accuracy | mean thinking tokens |\n|---|---:|---:|---:|---:|---:|\n"
+        for r in rs {
+            s += "| \(r.key.model) | \(r.key.budget.map(String.init) ?? "–") | \(r.key.waits) | \(r.n) | \(pct(r.accuracy)) | \(String(format: "%.0f", r.meanThinking)) |\n"
+        }
+        s += "\n| source_type | " + rs.map { "\($0.key.model) @\($0.key.budget.map(String.init) ?? "–")" + ($0.key.waits > 0 ? " w\($0.key.waits)" : "") }.joined(separator: " | ") + " |\n"
+        s += "|---|" + rs.map { _ in "---:" }.joined(separator: "|") + "|\n"
+        for src in bySource.keys.sorted() {
+            s += "| \(src) | " + rs.map { r in bySource[src]![r.key].map { pct(Double($0.correct) / Double(max(1, $0.n))) + " (\($0.n))" } ?? "–" }.joined(separator: " | ") + " |\n"
+        }
+        let sampled = rs.filter { !$0.majorityAtK.isEmpty }
+        if !sampled.isEmpty {
+            s += "\n| run | " + "k: maj@k / cov@k" + " |\n|---|---|\n"
+            for r in sampled {
+                let cov = Dictionary(uniqueKeysWithValues: covAtK(r))
+                let cells = r.majorityAtK.keys.sorted().map { k in "\(k): \(pct(Double(r.majorityAtK[k]!.0) / Double(max(1, r.majorityAtK[k]!.1)))) / \(cov[k].map(pct) ?? "–")" }
+                s += "| \(r.key.model) @\(r.key.budget.map(String.init) ?? "–") | " + cells.joined(separator: ", ") + " |\n"
+            }
+        }
+        s += "\n"
+        for mod in Array(Set(rs.map(\.key.model))).sorted() {
+            let sub = rs.filter { $0.key.model == mod }
+            s += "\(mod): Control \(Self.control(sub).map(pct) ?? "–")  ·  Scaling \(Self.scaling(sub).map { String(format: "%.2f points per 1,000 tokens", $0 * 100) } ?? "–")  ·  Performance \(Self.performance(sub).map(pct) ?? "–")\n"
+        }
+        return s
+    }
+
+    /// Accuracy against mean thinking tokens, one line per model tag, one point per run (the paper's Figure 1).
+    public func svg() -> String {
+        let rs = orderedRuns
+        let w = 640.0, h = 420.0, left = 70.0, right = 150.0, top = 30.0, bottom = 60.0
+        // x ticks at 1, 2 or 5 × 10^k, about five of them.
+        let rawMax = max(1, rs.map(\.meanThinking).max() ?? 1) * 1.05
+        let mag = pow(10, floor(log10(rawMax / 5)))
+        let step = [1.0, 2, 5, 10].map { $0 * mag }.first { rawMax / $0 <= 6 } ?? 10 * mag
+        let maxX = ceil(rawMax / step) * step
+        let px = { (x: Double) in left + x / maxX * (w - left - right) }
+        let py = { (y: Double) in top + (1 - y) * (h - top - bottom) }
+        var s = #"<svg xmlns="http://www.w3.org/2000/svg" width="640" height="420" font-family="sans-serif" font-size="12">"# + "\n"
+        s += #"<rect width="640" height="420" fill="white"/>"# + "\n"
+        s += "<line x1=\"\(left)\" y1=\"\(py(0))\" x2=\"\(w - right)\" y2=\"\(py(0))\" stroke=\"black\"/>\n"
+        s += "<line x1=\"\(left)\" y1=\"\(py(0))\" x2=\"\(left)\" y2=\"\(py(1))\" stroke=\"black\"/>\n"
+        for i in 0...5 {
+            let y = Double(i) / 5
+            s += "<text x=\"\(left - 8)\" y=\"\(py(y) + 4)\" text-anchor=\"end\">\(Int(y * 100))%</text>\n"
+            s += "<line x1=\"\(left)\" y1=\"\(py(y))\" x2=\"\(w - right)\" y2=\"\(py(y))\" stroke=\"#ddd\"/>\n"
+        }
+        var x = 0.0
+        while x <= maxX + step / 2 {
+            s += "<text x=\"\(px(x))\" y=\"\(py(0) + 18)\" text-anchor=\"middle\">\(Int(x))</text>\n"
+            x += step
+        }
+        s += "<text x=\"\((left + w - right) / 2)\" y=\"\(h - 15)\" text-anchor=\"middle\">Average thinking time (tokens)</text>\n"
+        s += "<text transform=\"translate(18,\((top + h - bottom) / 2)) rotate(-90)\" text-anchor=\"middle\">Accuracy (%)</text>\n"
+        let colors = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"]
+        for (i, model) in Array(Set(rs.map(\.key.model))).sorted().enumerated() {
+            let c = colors[i % colors.count]
+            let pts = rs.filter { $0.key.model == model }.sorted { $0.meanThinking < $1.meanThinking }
+            s += "<polyline fill=\"none\" stroke=\"\(c)\" stroke-width=\"2\" points=\"" + pts.map { "\(px($0.meanThinking)),\(py($0.accuracy))" }.joined(separator: " ") + "\"/>\n"
+            for p in pts { s += "<circle cx=\"\(px(p.meanThinking))\" cy=\"\(py(p.accuracy))\" r=\"4\" fill=\"\(c)\"/>\n" }
+            s += "<rect x=\"\(w - right + 15)\" y=\"\(top + Double(i) * 20)\" width=\"12\" height=\"12\" fill=\"\(c)\"/>\n"
+            s += "<text x=\"\(w - right + 32)\" y=\"\(top + Double(i) * 20 + 10)\">\(escape(model))</text>\n"
+        }
+        return s + "</svg>\n"
+    }
+
+    func escape(_ t: String) -> String {
+        t.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+}
