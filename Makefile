@@ -25,7 +25,7 @@ BENCH_MB ?= 256
 MODEL_DIR ?= .cache/models
 MODEL ?= $(MODEL_DIR)/SmolLM2-135M-Instruct.Q4_1.gguf
 
-APT_PACKAGES := libopenblas-dev libjansson-dev libzstd-dev pkg-config zstd jq python3
+APT_PACKAGES := libopenblas-dev libjansson-dev libzstd-dev pkg-config zstd jq python3 librsvg2-bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build model test s1k bench clean
@@ -89,6 +89,8 @@ bench: build model
 	@scripts/bench-jsonl.sh $(BENCH_MB)
 	@echo
 	@S1_DATA_DIR="$(DATA)" python3 scripts/bench-engine.py $(MODEL) --threads 2
+	@echo
+	@python3 scripts/bench-score.py
 
 clean:
 	rm -rf .build $(WORK) $(S1K)

@@ -3,14 +3,9 @@
 /// period, thousands separators; `\dfrac` → `\frac`, `\sqrt2` → `\sqrt{2}`, `\frac12` → `\frac{1}{2}`.
 public enum AnswerNormalizer {
     public static func normalize(_ raw: String) -> String {
-        var s = raw.trimmingWhitespace()
-        for (a, b) in [("\\(", ""), ("\\)", ""), ("\\[", ""), ("\\]", ""), ("$", ""), ("\\left", ""), ("\\right", ""),
-                       ("\\!", ""), ("\\,", ""), ("\\;", ""), ("\\:", ""), ("\\ ", ""), ("~", ""),
-                       ("\\dfrac", "\\frac"), ("\\tfrac", "\\frac"), ("\\dbinom", "\\binom"), ("\\displaystyle", ""),
-                       ("^{\\circ}", ""), ("^\\circ", ""), ("\\circ", ""), ("°", ""), ("\\%", ""), ("%", ""),
-                       ("\\cdot", "*"), ("\\times", "*"), ("\\leq", "≤"), ("\\geq", "≥"), ("\\le", "≤"), ("\\ge", "≥"), ("\\infty", "∞"), ("−", "-")] {
-            s = s.replacingOccurrences(of: a, with: b)
-        }
+        // Row breaks (\\) are kept apart from the spacing commands (\ , \,) that are dropped.
+        var s = raw.trimmingWhitespace().replacingOccurrences(of: "\\\\", with: "⏎")
+        s = replaceAll(s)
         s = dropTextUnits(s)
         for w in ["degrees", "degree", "units", "unit"] where s.hasSuffix(w) { s = String(s.dropLast(w.count)) }
         s = s.filter { !$0.isWhitespace }
@@ -18,7 +13,42 @@ public enum AnswerNormalizer {
         s = dropAssignment(s)
         s = braceShorthands(s)
         if isThousandsNumber(s) { s.removeAll { $0 == "," } }
-        return s
+        return s.replacingOccurrences(of: "⏎", with: "\\\\")
+    }
+
+    static let replacements: [([UInt8], [UInt8])] = [
+        ("\\$", ""), ("\\(", ""), ("\\)", ""), ("\\[", ""), ("\\]", ""), ("$", ""), ("\\left", ""), ("\\right", ""),
+        ("\\!", ""), ("\\,", ""), ("\\;", ""), ("\\:", ""), ("\\ ", ""), ("~", ""),
+        ("\\dfrac", "\\frac"), ("\\tfrac", "\\frac"), ("\\dbinom", "\\binom"), ("\\displaystyle", ""),
+        ("^{\\circ}", ""), ("^\\circ", ""), ("\\circ", ""), ("°", ""), ("\\%", ""), ("%", ""),
+        ("\\cdot", "*"), ("\\times", "*"), ("\\leq", "≤"), ("\\geq", "≥"), ("\\le", "≤"), ("\\ge", "≥"),
+        ("\\infty", "∞"), ("−", "-"),
+    ].map { (Array($0.0.utf8), Array($0.1.utf8)) }.sorted { $0.0.count > $1.0.count }
+
+    /// Every replacement in one left-to-right pass, the longest pattern winning at each position
+    /// (so `\\left` is not read as `\\le`).
+    static func replaceAll(_ s: String) -> String {
+        let u = Array(s.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(u.count)
+        var i = 0
+        scan: while i < u.count {
+            let c = u[i]
+            if c == 0x5C || c == 0x24 || c == 0x7E || c == 0x5E || c == 0x25 || c >= 0x80 {
+                for (pat, rep) in replacements where pat.count <= u.count - i && pat[0] == c {
+                    var j = 1
+                    while j < pat.count && u[i + j] == pat[j] { j += 1 }
+                    if j == pat.count {
+                        out += rep
+                        i += pat.count
+                        continue scan
+                    }
+                }
+            }
+            out.append(c)
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// `\text{…}`/`\mbox{…}`/`\textbf{…}`: unit words (letters only) go, anything else keeps its content.
@@ -55,15 +85,23 @@ public enum AnswerNormalizer {
     /// `\sqrt2` → `\sqrt{2}`, `\frac12` → `\frac{1}{2}`, `\frac1{2}` → `\frac{1}{2}`, `^{2}` → `^2`.
     static func braceShorthands(_ s: String) -> String {
         var c = Array(s)
+        // \sqrt shorthands first, everywhere (also inside \frac arguments).
+        var sq: [Character] = []
+        var k = 0
+        while k < c.count {
+            if Array("\\sqrt") == Array(c[k..<min(c.count, k + 5)]), k + 5 < c.count, c[k + 5] != "{", c[k + 5] != "[" {
+                sq += Array("\\sqrt{") + [c[k + 5]] + ["}"]
+                k += 6
+            } else {
+                sq.append(c[k])
+                k += 1
+            }
+        }
+        c = sq
         var out: [Character] = []
         var i = 0
         func macro(_ name: String) -> Bool { Array(name) == Array(c[i..<min(c.count, i + name.count)]) }
         while i < c.count {
-            if macro("\\sqrt"), i + 5 < c.count, c[i + 5] != "{", c[i + 5] != "[" {
-                out += Array("\\sqrt{") + [c[i + 5]] + ["}"]
-                i += 6
-                continue
-            }
             if macro("\\frac") {
                 out += Array("\\frac")
                 i += 5

@@ -48,18 +48,21 @@ public enum Judge {
     /// the most common answer's first occurrence, ties going to the earliest, nil when there is none.
     public static func majority(_ answers: [String?], gold: String) -> Int? {
         var classes: [(first: Int, count: Int)] = []
-        for (i, a) in answers.enumerated() {
-            guard let a else { continue }
-            if let k = classes.firstIndex(where: { same(answers[$0.first]!, a, gold: gold) }) { classes[k].count += 1 } else { classes.append((i, 1)) }
+        let letters = MultipleChoice.isLetterGold(gold)
+        // Each answer normalized once; classes compared on the normalized forms.
+        let keys: [String?] = answers.map { a in
+            guard let a else { return nil }
+            return letters ? MultipleChoice.letter(in: a).map(String.init) : AnswerNormalizer.normalize(a)
+        }
+        for (i, k) in keys.enumerated() {
+            guard let k, !k.isEmpty else { continue }
+            if let c = classes.firstIndex(where: { letters ? keys[$0.first] == k : AnswerEquivalence.same(keys[$0.first]!, k) }) {
+                classes[c].count += 1
+            } else {
+                classes.append((i, 1))
+            }
         }
         return classes.max { $0.count < $1.count || ($0.count == $1.count && $0.first > $1.first) }?.first
     }
 
-    static func same(_ a: String, _ b: String, gold: String) -> Bool {
-        if MultipleChoice.isLetterGold(gold) {
-            guard let x = MultipleChoice.letter(in: a), let y = MultipleChoice.letter(in: b) else { return false }
-            return x == y
-        }
-        return AnswerEquivalence.equal(a, b)
-    }
 }
