@@ -194,3 +194,36 @@ nll_fixture(tiny, tq, "nll-tinyqwen.json")
 nll_fixture(smol_model, smol, "nll-smollm2.json")
 nll_fixture(smol_model, smol, "nll-smollm2-maxlen60.json", max_len=60)
 print("NLL fixtures written")
+
+# ---- gradients of the batch loss (sum of assistant-token NLL / their count) on the tiny model ----
+def batch_ids():
+    out = []
+    for r in [json.loads(l) for l in open(os.path.join(OUT, "sft-records.jsonl"))]:
+        prefix, text = render(r)
+        out.append((tq.encode(text, add_special_tokens=False).ids, len(tq.encode(prefix, add_special_tokens=False).ids)))
+    return out
+
+
+def batch_loss(model, batch):
+    total, count = 0, 0
+    for ids, start in batch:
+        logp = torch.log_softmax(model(torch.tensor([ids])).logits[0], dim=-1)
+        for t in range(max(start, 1), len(ids)):
+            total = total - logp[t - 1, ids[t]]
+            count += 1
+    return total / count
+
+
+tiny.zero_grad()
+loss = batch_loss(tiny, batch_ids())
+loss.backward()
+grng = random.Random(1)
+grads = {"loss": float(loss), "params": {}}
+for name, p in tiny.named_parameters():
+    g = p.grad.detach().reshape(-1).double()
+    idx = sorted(grng.sample(range(g.numel()), min(16, g.numel())))
+    grads["params"][name] = {"norm": float(g.norm()), "idx": idx, "values": [float(g[i]) for i in idx]}
+with open(os.path.join(OUT, "grads-tinyqwen.json"), "w") as f:
+    json.dump(grads, f)
+tiny.zero_grad()
+print("gradient fixture written")

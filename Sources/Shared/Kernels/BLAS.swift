@@ -19,6 +19,13 @@ public enum BLAS {
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
+    /// C[M×N] = A[K×M]ᵀ · B[K×N] + beta·C (weight gradients: dW += dYᵀ·X).
+    @inline(__always)
+    public static func gemmTN(_ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, lda: Int,
+                              _ b: UnsafePointer<Float>, ldb: Int, _ c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float = 0) {
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
     /// y[rows] = W[rows×cols] · x[cols].
     @inline(__always)
     public static func gemv(_ rows: Int, _ cols: Int, _ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {

@@ -28,7 +28,8 @@ public struct RoPE {
 
     /// Rotates `heads` heads of each of `rows` rows in place; row t is at position positions(t).
     /// x: [rows × stride], heads start at column 0 and are hd apart.
-    public func apply(_ x: UnsafeMutablePointer<Float>, rows: Int, stride: Int, heads: Int, position: (Int) -> Int) {
+    /// `inverse` rotates back (by −angle): the backward pass of a rotation is its transpose.
+    public func apply(_ x: UnsafeMutablePointer<Float>, rows: Int, stride: Int, heads: Int, inverse: Bool = false, position: (Int) -> Int) {
         let half = headDim / 2
         cos.withUnsafeBufferPointer { cb in
             sin.withUnsafeBufferPointer { sb in
@@ -38,9 +39,9 @@ public struct RoPE {
                     for h in 0..<heads {
                         let v = x + t * stride + h * headDim
                         for i in 0..<half {
-                            let a = v[i], b = v[i + half]
-                            v[i] = a * c[i] - b * s[i]
-                            v[i + half] = b * c[i] + a * s[i]
+                            let a = v[i], b = v[i + half], si = inverse ? -s[i] : s[i]
+                            v[i] = a * c[i] - b * si
+                            v[i + half] = b * c[i] + a * si
                         }
                     }
                 }

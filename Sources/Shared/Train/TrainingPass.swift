@@ -1,0 +1,179 @@
+import Foundation
+
+/// One example's forward pass with saved activations and its backward pass into a gradient buffer laid out
+/// like the parameters (llm.c's scheme: one flat buffer of weights, one of gradients, named views).
+/// fp32 throughout; attention holds the T×T probabilities per head (long examples need the tiled
+/// version, not built yet).
+public final class TrainingPass {
+    public let config: ModelConfig
+    public let params: FlatParameters
+    public let grads: FlatParameters
+    let rope: RoPE
+    public let maxLen: Int
+
+    // Saved activations per layer: xIn, a, xMid, b [T×D]; q, o [T×qDim]; k, v [T×kvDim]; g, u, h [T×F]; P [H×T×T].
+    struct LayerActs { var xIn, a, q, k, v, o, xMid, b, g, u, h, p: UnsafeMutablePointer<Float> }
+    var acts: [LayerActs] = []
+    let xFinal, f, logits, dx, dtmp, dq, dk, dv, dgBuf, duBuf, dhBuf, dP: UnsafeMutablePointer<Float>
+    var owned: [UnsafeMutablePointer<Float>] = []
+
+    public init(config c: ModelConfig, params: FlatParameters, maxLen: Int) {
+        config = c
+        self.params = params
+        grads = FlatParameters(ModelLoader.parameterSpecs(c))
+        rope = RoPE(headDim: c.headDim, theta: c.ropeTheta, maxPositions: max(maxLen, 1))
+        self.maxLen = maxLen
+        var owned: [UnsafeMutablePointer<Float>] = []
+        func buf(_ n: Int) -> UnsafeMutablePointer<Float> { let p = UnsafeMutablePointer<Float>.allocate(capacity: max(n, 1)); owned.append(p); return p }
+        let T = maxLen
+        for _ in 0..<c.layers {
+            acts.append(LayerActs(xIn: buf(T * c.dim), a: buf(T * c.dim), q: buf(T * c.qDim), k: buf(T * c.kvDim), v: buf(T * c.kvDim),
+                                  o: buf(T * c.qDim), xMid: buf(T * c.dim), b: buf(T * c.dim), g: buf(T * c.hiddenDim),
+                                  u: buf(T * c.hiddenDim), h: buf(T * c.hiddenDim), p: buf(c.heads * T * T)))
+        }
+        xFinal = buf(T * c.dim); f = buf(T * c.dim); logits = buf(T * c.vocabSize); dx = buf(T * c.dim); dtmp = buf(T * max(c.dim, c.qDim))
+        dq = buf(T * c.qDim); dk = buf(T * c.kvDim); dv = buf(T * c.kvDim)
+        dgBuf = buf(T * c.hiddenDim); duBuf = buf(T * c.hiddenDim); dhBuf = buf(T * c.hiddenDim); dP = buf(T * T)
+        self.owned = owned
+    }
+
+    deinit { for p in owned { p.deallocate() } }
+
+    func w(_ name: String) -> UnsafeMutablePointer<Float> { params.view(name)! }
+    func gw(_ name: String) -> UnsafeMutablePointer<Float> { grads.view(name)! }
+    func wOpt(_ name: String) -> UnsafeMutablePointer<Float>? { params.view(name) }
+    var lmHeadName: String { config.tiedEmbeddings ? "model.embed_tokens.weight" : "lm_head.weight" }
+
+    /// Forward and backward of one example. Loss positions: tokens lossStart..<T (each predicted from the
+    /// one before). Gradients are added into `grads`, scaled by `scale` (1 / loss tokens of the batch).
+    /// Returns the example's summed NLL.
+    @discardableResult
+    public func accumulate(ids: [Int32], lossStart: Int, scale: Float) -> Double {
+        let c = config, T = ids.count, D = c.dim, F = c.hiddenDim, V = c.vocabSize, H = c.heads, hd = c.headDim
+        precondition(T <= maxLen && T >= 2)
+        let qDim = c.qDim, kvDim = c.kvDim, group = c.heads / c.kvHeads
+        let attScale = 1 / Float(hd).squareRoot()
+        let emb = w("model.embed_tokens.weight")
+        // ---- forward ----
+        let x = dx   // the residual stream during the forward pass (dx is reused for gradients after)
+        for t in 0..<T { (x + t * D).update(from: emb + Int(ids[t]) * D, count: D) }
+        for l in 0..<c.layers {
+            let A = acts[l], p = "model.layers.\(l)."
+            A.xIn.update(from: x, count: T * D)
+            RMSNorm.forward(x, w(p + "input_layernorm.weight"), A.a, rows: T, dim: D, eps: c.normEps)
+            BLAS.gemmNT(T, qDim, D, A.a, lda: D, w(p + "self_attn.q_proj.weight"), ldb: D, A.q, ldc: qDim)
+            BLAS.gemmNT(T, kvDim, D, A.a, lda: D, w(p + "self_attn.k_proj.weight"), ldb: D, A.k, ldc: kvDim)
+            BLAS.gemmNT(T, kvDim, D, A.a, lda: D, w(p + "self_attn.v_proj.weight"), ldb: D, A.v, ldc: kvDim)
+            if let b = wOpt(p + "self_attn.q_proj.bias") { addRows(A.q, b, T, qDim) }
+            if let b = wOpt(p + "self_attn.k_proj.bias") { addRows(A.k, b, T, kvDim) }
+            if let b = wOpt(p + "self_attn.v_proj.bias") { addRows(A.v, b, T, kvDim) }
+            rope.apply(A.q, rows: T, stride: qDim, heads: H) { $0 }
+            rope.apply(A.k, rows: T, stride: kvDim, heads: c.kvHeads) { $0 }
+            for h in 0..<H {
+                let kv = h / group, P = A.p + h * T * T
+                BLAS.gemmNT(T, T, hd, A.q + h * hd, lda: qDim, A.k + kv * hd, ldb: kvDim, P, ldc: T)
+                for r in 0..<T {
+                    let row = P + r * T
+                    var mx = -Float.infinity
+                    for j in 0...r { row[j] *= attScale; mx = max(mx, row[j]) }
+                    var sum: Float = 0
+                    for j in 0...r { row[j] = Foundation.exp(row[j] - mx); sum += row[j] }
+                    let inv = 1 / sum
+                    for j in 0...r { row[j] *= inv }
+                    for j in (r + 1)..<T { row[j] = 0 }
+                }
+                BLAS.gemmNN(T, hd, T, P, lda: T, A.v + kv * hd, ldb: kvDim, A.o + h * hd, ldc: qDim)
+            }
+            BLAS.gemmNT(T, D, qDim, A.o, lda: qDim, w(p + "self_attn.o_proj.weight"), ldb: qDim, x, ldc: D, beta: 1)
+            A.xMid.update(from: x, count: T * D)
+            RMSNorm.forward(x, w(p + "post_attention_layernorm.weight"), A.b, rows: T, dim: D, eps: c.normEps)
+            BLAS.gemmNT(T, F, D, A.b, lda: D, w(p + "mlp.gate_proj.weight"), ldb: D, A.g, ldc: F)
+            BLAS.gemmNT(T, F, D, A.b, lda: D, w(p + "mlp.up_proj.weight"), ldb: D, A.u, ldc: F)
+            SwiGLU.forward(A.g, A.u, A.h, count: T * F)
+            BLAS.gemmNT(T, D, F, A.h, lda: F, w(p + "mlp.down_proj.weight"), ldb: F, x, ldc: D, beta: 1)
+        }
+        xFinal.update(from: x, count: T * D)
+        RMSNorm.forward(xFinal, w("model.norm.weight"), f, rows: T, dim: D, eps: c.normEps)
+        let head = w(lmHeadName)
+        BLAS.gemmNT(T, V, D, f, lda: D, head, ldb: D, logits, ldc: V)
+        // ---- loss: softmax cross-entropy at rows t−1 predicting ids[t]; logits become dlogits ----
+        var nll = 0.0
+        let first = max(lossStart, 1)
+        for r in 0..<T {
+            let row = logits + r * V
+            guard r + 1 >= first && r + 1 < T else { for i in 0..<V { row[i] = 0 }; continue }
+            var mx = -Float.infinity
+            for i in 0..<V { mx = max(mx, row[i]) }
+            var z = 0.0
+            for i in 0..<V { z += Foundation.exp(Double(row[i] - mx)) }
+            let target = Int(ids[r + 1])
+            nll += Foundation.log(z) + Double(mx) - Double(row[target])
+            for i in 0..<V { row[i] = Float(Foundation.exp(Double(row[i] - mx)) / z) * scale }
+            row[target] -= scale
+        }
+        // ---- backward ----
+        BLAS.gemmTN(V, D, T, logits, lda: V, f, ldb: D, gw(lmHeadName), ldc: D, beta: 1)
+        BLAS.gemmNN(T, D, V, logits, lda: V, head, ldb: D, dtmp, ldc: D)
+        for i in 0..<(T * D) { dx[i] = 0 }
+        RMSNorm.backward(dtmp, xFinal, w("model.norm.weight"), dx, gw("model.norm.weight"), rows: T, dim: D, eps: c.normEps)
+        for l in stride(from: c.layers - 1, through: 0, by: -1) {
+            let A = acts[l], p = "model.layers.\(l)."
+            // FFN: x_out = x_mid + Wd·(silu(Wg·b) ⊙ Wu·b), b = norm(x_mid).
+            BLAS.gemmTN(D, F, T, dx, lda: D, A.h, ldb: F, gw(p + "mlp.down_proj.weight"), ldc: F, beta: 1)
+            BLAS.gemmNN(T, F, D, dx, lda: D, w(p + "mlp.down_proj.weight"), ldb: F, dhBuf, ldc: F)
+            SwiGLU.backward(dhBuf, A.g, A.u, dgBuf, duBuf, count: T * F)
+            BLAS.gemmTN(F, D, T, dgBuf, lda: F, A.b, ldb: D, gw(p + "mlp.gate_proj.weight"), ldc: D, beta: 1)
+            BLAS.gemmTN(F, D, T, duBuf, lda: F, A.b, ldb: D, gw(p + "mlp.up_proj.weight"), ldc: D, beta: 1)
+            BLAS.gemmNN(T, D, F, dgBuf, lda: F, w(p + "mlp.gate_proj.weight"), ldb: D, dtmp, ldc: D)
+            BLAS.gemmNN(T, D, F, duBuf, lda: F, w(p + "mlp.up_proj.weight"), ldb: D, dtmp, ldc: D, beta: 1)
+            RMSNorm.backward(dtmp, A.xMid, w(p + "post_attention_layernorm.weight"), dx, gw(p + "post_attention_layernorm.weight"), rows: T, dim: D, eps: c.normEps)
+            // Attention: x_mid = x_in + Wo·attn(…).
+            BLAS.gemmTN(D, qDim, T, dx, lda: D, A.o, ldb: qDim, gw(p + "self_attn.o_proj.weight"), ldc: qDim, beta: 1)
+            BLAS.gemmNN(T, qDim, D, dx, lda: D, w(p + "self_attn.o_proj.weight"), ldb: qDim, dtmp, ldc: qDim)   // dO
+            for i in 0..<(T * kvDim) { dk[i] = 0; dv[i] = 0 }
+            for h in 0..<H {
+                let kv = h / group, P = A.p + h * T * T
+                // dP = dO_h·V_hᵀ; dS = P ⊙ (dP − rowsum(dP ⊙ P)) · scale.
+                BLAS.gemmNT(T, T, hd, dtmp + h * hd, lda: qDim, A.v + kv * hd, ldb: kvDim, dP, ldc: T)
+                for r in 0..<T {
+                    let pr = P + r * T, dr = dP + r * T
+                    var dot: Float = 0
+                    for j in 0...r { dot += dr[j] * pr[j] }
+                    for j in 0...r { dr[j] = pr[j] * (dr[j] - dot) * attScale }
+                    for j in (r + 1)..<T { dr[j] = 0 }
+                }
+                BLAS.gemmTN(T, hd, T, P, lda: T, dtmp + h * hd, ldb: qDim, dv + kv * hd, ldc: kvDim, beta: 1)
+                BLAS.gemmNN(T, hd, T, dP, lda: T, A.k + kv * hd, ldb: kvDim, dq + h * hd, ldc: qDim)
+                BLAS.gemmTN(T, hd, T, dP, lda: T, A.q + h * hd, ldb: qDim, dk + kv * hd, ldc: kvDim, beta: 1)
+            }
+            rope.apply(dq, rows: T, stride: qDim, heads: H, inverse: true) { $0 }
+            rope.apply(dk, rows: T, stride: kvDim, heads: c.kvHeads, inverse: true) { $0 }
+            if let gb = grads.view(p + "self_attn.q_proj.bias") { sumRows(dq, gb, T, qDim) }
+            if let gb = grads.view(p + "self_attn.k_proj.bias") { sumRows(dk, gb, T, kvDim) }
+            if let gb = grads.view(p + "self_attn.v_proj.bias") { sumRows(dv, gb, T, kvDim) }
+            BLAS.gemmTN(qDim, D, T, dq, lda: qDim, A.a, ldb: D, gw(p + "self_attn.q_proj.weight"), ldc: D, beta: 1)
+            BLAS.gemmTN(kvDim, D, T, dk, lda: kvDim, A.a, ldb: D, gw(p + "self_attn.k_proj.weight"), ldc: D, beta: 1)
+            BLAS.gemmTN(kvDim, D, T, dv, lda: kvDim, A.a, ldb: D, gw(p + "self_attn.v_proj.weight"), ldc: D, beta: 1)
+            BLAS.gemmNN(T, D, qDim, dq, lda: qDim, w(p + "self_attn.q_proj.weight"), ldb: D, dtmp, ldc: D)
+            BLAS.gemmNN(T, D, kvDim, dk, lda: kvDim, w(p + "self_attn.k_proj.weight"), ldb: D, dtmp, ldc: D, beta: 1)
+            BLAS.gemmNN(T, D, kvDim, dv, lda: kvDim, w(p + "self_attn.v_proj.weight"), ldb: D, dtmp, ldc: D, beta: 1)
+            RMSNorm.backward(dtmp, A.xIn, w(p + "input_layernorm.weight"), dx, gw(p + "input_layernorm.weight"), rows: T, dim: D, eps: c.normEps)
+        }
+        let gEmb = gw("model.embed_tokens.weight")
+        for t in 0..<T {
+            let g = gEmb + Int(ids[t]) * D, d = dx + t * D
+            for i in 0..<D { g[i] += d[i] }
+        }
+        return nll
+    }
+
+    func addRows(_ y: UnsafeMutablePointer<Float>, _ b: UnsafePointer<Float>, _ rows: Int, _ dim: Int) {
+        for r in 0..<rows { for i in 0..<dim { y[r * dim + i] += b[i] } }
+    }
+
+    func sumRows(_ y: UnsafePointer<Float>, _ g: UnsafeMutablePointer<Float>, _ rows: Int, _ dim: Int) {
+        for r in 0..<rows { for i in 0..<dim { g[i] += y[r * dim + i] } }
+    }
+
+    public func zeroGrads() { grads.base.update(repeating: 0, count: grads.count) }
+}
