@@ -227,3 +227,37 @@ with open(os.path.join(OUT, "grads-tinyqwen.json"), "w") as f:
     json.dump(grads, f)
 tiny.zero_grad()
 print("gradient fixture written")
+
+# ---- a dozen optimizer steps of the s1 recipe on the tiny model (SPEC §6), plain PyTorch ----
+import math
+train = []
+for r in [json.loads(l) for l in open(os.path.join(OUT, "sft-train.jsonl"))]:
+    prefix, text = render(r)
+    train.append((tq.encode(text, add_special_tokens=False).ids, len(tq.encode(prefix, add_special_tokens=False).ids)))
+model = Qwen2ForCausalLM.from_pretrained(tiny_dir, dtype=torch.float32)
+model.train()
+LR, WARMUP, WD, BETAS, EPS, CLIP, BATCH, EPOCHS = 1e-3, 0.1, 1e-4, (0.9, 0.95), 1e-8, 1.0, 2, 4
+decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
+no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
+opt = torch.optim.AdamW([{"params": decay, "weight_decay": WD}, {"params": no_decay, "weight_decay": 0.0}],
+                        lr=LR, betas=BETAS, eps=EPS)
+steps_per_epoch = math.ceil(len(train) / BATCH)
+T = EPOCHS * steps_per_epoch
+W = math.ceil(WARMUP * T)
+log = []
+for s in range(T):
+    lr = LR * s / W if s < W else LR * 0.5 * (1 + math.cos(math.pi * (s - W) / (T - W)))
+    for g in opt.param_groups:
+        g["lr"] = lr
+    i = s % steps_per_epoch
+    batch = train[i * BATCH:(i + 1) * BATCH]
+    opt.zero_grad()
+    loss = batch_loss(model, batch)
+    loss.backward()
+    gn = float(torch.nn.utils.clip_grad_norm_(model.parameters(), CLIP))
+    opt.step()
+    log.append({"step": s + 1, "loss": float(loss), "lr": lr, "grad_norm": gn})
+with open(os.path.join(OUT, "train-tinyqwen.json"), "w") as f:
+    json.dump({"lr": LR, "warmup_ratio": WARMUP, "weight_decay": WD, "betas": BETAS, "eps": EPS, "max_grad_norm": CLIP,
+               "batch_size": BATCH, "epochs": EPOCHS, "steps": log}, f, indent=1)
+print("training fixture written:", [round(x["loss"], 4) for x in log])

@@ -23,6 +23,20 @@ struct SFT: ParsableCommand {
     @Option(help: "Examples longer than this many tokens are truncated.")
     var maxLen = 32768
 
+    @Option(help: "Peak learning rate.") var lr = 1e-5
+    @Option(help: "Examples per optimizer step.") var batchSize = 16
+    @Option(help: "Share of the steps spent warming up from 0.") var warmupRatio = 0.05
+    @Option(help: "AdamW weight decay (matrices and embeddings only).") var weightDecay = 1e-4
+    @Option(help: "AdamW β1.") var adamBeta1 = 0.9
+    @Option(help: "AdamW β2.") var adamBeta2 = 0.95
+    @Option(help: "AdamW ε.") var adamEps = 1e-8
+    @Option(help: "Global gradient-norm clip.") var maxGradNorm = 1.0
+    @Option(help: "Seed of the per-epoch shuffles.") var seed: UInt64 = 42
+    @Flag(help: "Keep the input order in every epoch.") var noShuffle = false
+    @Option(help: "Write a checkpoint every N steps (and always at the end).") var saveEvery = 0
+    @Flag(help: "Continue the run whose checkpoint is in --out.") var resume = false
+    @Option(help: "Stop after this optimizer step (the schedule still spans the whole run; --resume continues).") var stopAfter: Int?
+
     @Option(help: "The system prompt of the rendering (default: s1's).")
     var system: String = ChatTemplate.defaultSystem
 
@@ -52,7 +66,10 @@ struct SFT: ParsableCommand {
                 tally.notes.append("wrote \(out) (no training: --epochs 0)")
                 return
             }
-            guard evalOnly else { throw UsageError("training is not built yet (issue 5); --eval-only and --epochs 0 work") }
+            if !evalOnly {
+                try train(tally)
+                return
+            }
             let loaded = try ModelLoader.load(model, dtype: .f32)
             let (reader, _, policy) = try io.open(inputs: inputs, tally: tally)
             let ctx = min(maxLen, loaded.config.contextLength)
@@ -73,6 +90,73 @@ struct SFT: ParsableCommand {
             guard eval.count > 0 else { throw InputError(inputs.first ?? "stdin", "no training examples with loss tokens") }
             print(String(decoding: JSONValue.object([("loss", .double(eval.mean)), ("tokens", .int(eval.count))]).bytes, as: UTF8.self))
         }
+    }
+}
+
+extension SFT {
+    /// Training (SPEC §6): all records rendered and tokenized first (bad ones reported), then the loop.
+    func train(_ tally: Tally) throws {
+        guard let out else { throw UsageError("--out DIR is needed for the checkpoint") }
+        let statePath = out + "/trainer_state.json"
+        let resuming = resume && FileManager.default.fileExists(atPath: statePath)
+        if resume && !resuming { Log.line("s1-sft: no checkpoint in \(out); starting from --model") }
+        let loaded = try ModelLoader.load(resuming ? out : model, dtype: .f32)
+        let (reader, _, policy) = try io.open(inputs: inputs, tally: tally)
+        var examples: [TrainingExample] = []
+        var truncated = 0
+        while let r = try reader.next() {
+            do {
+                let e = try TrainingExample(r, tokenizer: loaded.tokenizer, system: system, maxLen: min(maxLen, loaded.config.contextLength))
+                if e.truncated { truncated += 1 }
+                examples.append(e)
+                tally.written += 1
+            } catch let e as InputError { try policy.reject(e, raw: r.raw) }
+        }
+        try policy.close()
+        guard !examples.isEmpty else { throw InputError(inputs.first ?? "stdin", "no training examples") }
+        if truncated > 0 { tally.notes.append("\(truncated) examples truncated to --max-len") }
+        var o = Trainer.Options()
+        o.epochs = epochs; o.batchSize = batchSize; o.lr = lr; o.warmupRatio = warmupRatio; o.weightDecay = weightDecay
+        o.beta1 = adamBeta1; o.beta2 = adamBeta2; o.eps = adamEps; o.maxGradNorm = maxGradNorm; o.seed = seed
+        o.shuffle = !noShuffle; o.saveEvery = saveEvery; o.stopAfter = stopAfter
+        let trainer = Trainer(model: loaded, examples: examples, options: o)
+        var start = 0
+        if resuming {
+            let state = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: statePath))) as? [String: Any] ?? [:]
+            guard let step = state["step"] as? Int, state["total_steps"] as? Int == trainer.totalSteps else {
+                throw UsageError("\(statePath): the checkpoint is from a run of a different length; resume with the same data and options")
+            }
+            let opt = try SafetensorsReader(path: out + "/optimizer.safetensors")
+            guard let m = opt.tensors["m"], let v = opt.tensors["v"], m.elementCount == trainer.adam.count, v.elementCount == trainer.adam.count else {
+                throw ModelFileError(out + "/optimizer.safetensors", "optimizer state does not match the model")
+            }
+            trainer.adam.restore(m: m.data.assumingMemoryBound(to: Float.self), v: v.data.assumingMemoryBound(to: Float.self), step: step)
+            start = step
+            Log.line("s1-sft: resuming at step \(step + 1) of \(trainer.totalSteps)")
+        }
+        let srcTokenizer = (try? FileManager.default.attributesOfItem(atPath: resuming ? out : model)[.type] as? FileAttributeType) == .typeDirectory
+            ? (resuming ? out : model) + "/tokenizer.json" : nil
+        let progress = Progress(enabled: isatty(2) != 0, total: nil)
+        let t0 = Date()
+        do {
+            try trainer.run(fromStep: start, log: { step in
+                print(String(decoding: step.json.bytes, as: UTF8.self))
+                fflush(stdout)
+                progress.note(String(format: "step %d/%d loss %.4f %.0f tok/s ETA %.0f s", step.step, trainer.totalSteps, step.loss, step.tokPerS,
+                                     Date().timeIntervalSince(t0) / Double(step.step - start) * Double(trainer.totalSteps - step.step)))
+            }, save: { s in
+                let tmpState = try JSONSerialization.data(withJSONObject: ["step": s, "total_steps": trainer.totalSteps, "epochs": epochs, "batch_size": batchSize])
+                let adam = trainer.adam
+                try HFDirectoryWriter.write(config: loaded.config, parameters: loaded.weights.flat!, tokenizer: loaded.tokenizer,
+                                            sourceTokenizerJSON: srcTokenizer, to: out) { dir in
+                    try SafetensorsWriter.write([("m", [adam.count], UnsafePointer(adam.m)), ("v", [adam.count], UnsafePointer(adam.v))],
+                                                to: dir + "/optimizer.safetensors")
+                    try tmpState.write(to: URL(fileURLWithPath: dir + "/trainer_state.json"))
+                }
+            })
+        }
+        if let stopAfter, stopAfter < trainer.totalSteps { tally.notes.append("stopped after step \(stopAfter) (--stop-after); continue with --resume") }
+        progress.finish()
     }
 }
 

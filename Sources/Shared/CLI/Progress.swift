@@ -25,4 +25,11 @@ public final class Progress {
     }
 
     public func finish() { if enabled { FileHandle.standardError.write(Data("\n".utf8)) } }
+
+    /// Shows a free-form status line (rate-limited like `update`).
+    public func note(_ text: String) {
+        guard enabled, Date().timeIntervalSince(last) >= 0.5 else { return }
+        last = Date()
+        FileHandle.standardError.write(Data(("\r" + text + "  ").utf8))
+    }
 }

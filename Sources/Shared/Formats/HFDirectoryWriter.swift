@@ -4,8 +4,9 @@ import Foundation
 /// model.safetensors (fp32, HF names), tokenizer.json and tokenizer_config.json. Written into a
 /// temporary sibling directory and renamed into place, so a reader never sees half a checkpoint.
 public enum HFDirectoryWriter {
+    /// `extra` writes more files (optimizer state) into the temporary directory before it is renamed.
     public static func write(config c: ModelConfig, parameters p: FlatParameters, tokenizer: Tokenizer,
-                             sourceTokenizerJSON: String? = nil, to dir: String) throws {
+                             sourceTokenizerJSON: String? = nil, to dir: String, extra: ((String) throws -> Void)? = nil) throws {
         let fm = FileManager.default
         let tmp = dir + ".tmp-\(getpid())"
         try? fm.removeItem(atPath: tmp)
@@ -19,6 +20,7 @@ public enum HFDirectoryWriter {
             try Data(tokenizerJSON(tokenizer).bytes).write(to: URL(fileURLWithPath: tmp + "/tokenizer.json"))
         }
         try Data(tokenizerConfig(tokenizer, c).bytes).write(to: URL(fileURLWithPath: tmp + "/tokenizer_config.json"))
+        try extra?(tmp)
         if fm.fileExists(atPath: dir) {
             let old = dir + ".old-\(getpid())"
             try fm.moveItem(atPath: dir, toPath: old)
