@@ -37,6 +37,38 @@ import Shared
     }
 }
 
+extension TrainingTests {
+    /// Central finite differences of the batch loss for entries of every kind of parameter (embedding,
+    /// norms, q/k/v/o with biases, FFN, LM head) agree with the backward pass.
+    @Test func gradientsMatchFiniteDifferencesForEveryLayerKind() throws {
+        let m = try ModelLoader.load(Support.fixture("engine/tiny-qwen2"), dtype: .f32)
+        let exs = Array(try examples(m.tokenizer).prefix(2))
+        let pass = TrainingPass(config: m.config, params: m.weights.flat!, maxLen: exs.map(\.ids.count).max()!)
+        let count = exs.reduce(0) { $0 + $1.lossTokens }
+        func loss() -> Double { exs.reduce(0.0) { $0 + pass.accumulate(ids: $1.ids, lossStart: $1.lossStart, scale: 1 / Float(count)) } / Double(count) }
+        pass.zeroGrads()
+        _ = loss()
+        let grads = Array(UnsafeBufferPointer(start: pass.grads.base, count: pass.grads.count))
+        let names = ["model.embed_tokens.weight", "model.layers.0.input_layernorm.weight", "model.layers.1.self_attn.q_proj.weight",
+                     "model.layers.1.self_attn.q_proj.bias", "model.layers.0.self_attn.k_proj.weight", "model.layers.0.self_attn.v_proj.bias",
+                     "model.layers.1.self_attn.o_proj.weight", "model.layers.0.mlp.gate_proj.weight", "model.layers.1.mlp.up_proj.weight",
+                     "model.layers.0.mlp.down_proj.weight", "model.layers.1.post_attention_layernorm.weight", "model.norm.weight", "lm_head.weight"]
+        let p = m.weights.flat!
+        var rng = SplitMix64(seed: 11)
+        for name in names {
+            let e = try #require(p.entry(name))
+            // The entry with the largest gradient of a few random ones, so the difference is well above noise.
+            let i = (0..<8).map { _ in e.offset + Int(rng.next() % UInt64(e.count)) }.max { abs(grads[$0]) < abs(grads[$1]) }!
+            let eps: Float = 2e-2, orig = p.base[i]
+            p.base[i] = orig + eps; let up = loss()
+            p.base[i] = orig - eps; let down = loss()
+            p.base[i] = orig
+            let fd = (up - down) / Double(2 * eps)
+            #expect(abs(fd - Double(grads[i])) <= 0.03 * abs(fd) + 2e-5, "\(name)[\(i - e.offset)]: finite difference \(fd), backward \(grads[i])")
+        }
+    }
+}
+
 /// s1-sft's training loop against a plain PyTorch run of the same recipe, and resuming a stopped run.
 @Suite struct SFTToolTests {
     let recipe = ["--lr", "1e-3", "--batch-size", "2", "--epochs", "4", "--warmup-ratio", "0.1", "--no-shuffle"]
