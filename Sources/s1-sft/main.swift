@@ -35,6 +35,8 @@ struct SFT: ParsableCommand {
     @Flag(help: "Keep the input order in every epoch.") var noShuffle = false
     @Option(help: "Write a checkpoint every N steps (and always at the end).") var saveEvery = 0
     @Flag(help: "Continue the run whose checkpoint is in --out.") var resume = false
+    @Flag(help: "Keep only each layer's input and recompute the layer in the backward pass (less memory for long examples).")
+    var checkpointActivations = false
     @Option(help: "Stop after this optimizer step (the schedule still spans the whole run; --resume continues).") var stopAfter: Int?
 
     @Option(help: "The system prompt of the rendering (default: s1's).")
@@ -119,6 +121,7 @@ extension SFT {
         o.epochs = epochs; o.batchSize = batchSize; o.lr = lr; o.warmupRatio = warmupRatio; o.weightDecay = weightDecay
         o.beta1 = adamBeta1; o.beta2 = adamBeta2; o.eps = adamEps; o.maxGradNorm = maxGradNorm; o.seed = seed
         o.shuffle = !noShuffle; o.saveEvery = saveEvery; o.stopAfter = stopAfter
+        o.checkpointActivations = checkpointActivations
         let trainer = Trainer(model: loaded, examples: examples, options: o)
         var start = 0
         if resuming {

@@ -69,6 +69,25 @@ extension TrainingTests {
     }
 }
 
+extension TrainingTests {
+    /// Recomputing layers in the backward pass changes no gradient.
+    @Test func checkpointedActivationsGiveTheSameGradients() throws {
+        let m = try ModelLoader.load(Support.fixture("engine/tiny-qwen2"), dtype: .f32)
+        let exs = try examples(m.tokenizer)
+        let maxLen = exs.map(\.ids.count).max()!
+        #expect(maxLen > TiledAttention.tile)   // more than one attention tile
+        let plain = TrainingPass(config: m.config, params: m.weights.flat!, maxLen: maxLen)
+        let ckpt = TrainingPass(config: m.config, params: m.weights.flat!, maxLen: maxLen, checkpointActivations: true)
+        var l1 = 0.0, l2 = 0.0
+        for e in exs {
+            l1 += plain.accumulate(ids: e.ids, lossStart: e.lossStart, scale: 0.01)
+            l2 += ckpt.accumulate(ids: e.ids, lossStart: e.lossStart, scale: 0.01)
+        }
+        #expect(l1 == l2)
+        #expect(memcmp(plain.grads.base, ckpt.grads.base, plain.grads.count * 4) == 0)
+    }
+}
+
 /// s1-sft's training loop against a plain PyTorch run of the same recipe, and resuming a stopped run.
 @Suite struct SFTToolTests {
     let recipe = ["--lr", "1e-3", "--batch-size", "2", "--epochs", "4", "--warmup-ratio", "0.1", "--no-shuffle"]

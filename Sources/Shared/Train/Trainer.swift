@@ -12,6 +12,8 @@ public final class Trainer {
         public var saveEvery = 0
         /// Stop (after saving) once this step is done; the schedule still spans all steps.
         public var stopAfter: Int?
+        /// Keep only each layer's input and recompute the rest in the backward pass (long examples).
+        public var checkpointActivations = false
         public init() {}
     }
 
@@ -36,7 +38,8 @@ public final class Trainer {
         self.model = model
         self.options = options
         self.examples = examples
-        pass = TrainingPass(config: model.config, params: model.weights.flat!, maxLen: examples.map(\.ids.count).max() ?? 2)
+        pass = TrainingPass(config: model.config, params: model.weights.flat!, maxLen: examples.map(\.ids.count).max() ?? 2,
+                            checkpointActivations: options.checkpointActivations)
         adam = AdamW(params: model.weights.flat!, beta1: Float(options.beta1), beta2: Float(options.beta2),
                      eps: Float(options.eps), weightDecay: Float(options.weightDecay))
         stepsPerEpoch = (examples.count + options.batchSize - 1) / options.batchSize

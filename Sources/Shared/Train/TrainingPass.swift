@@ -2,8 +2,9 @@ import Foundation
 
 /// One example's forward pass with saved activations and its backward pass into a gradient buffer laid out
 /// like the parameters (llm.c's scheme: one flat buffer of weights, one of gradients, named views).
-/// fp32 throughout; attention holds the T×T probabilities per head (long examples need the tiled
-/// version, not built yet).
+/// fp32 throughout. Attention is tiled (no T×T matrix), the LM head and loss run 256 rows at a time, and
+/// with `checkpointActivations` only each layer's input is kept: the backward pass recomputes the rest
+/// of a layer from it, so memory grows with T·D per layer instead of T·(4D + 2·qDim + 2·kvDim + 3F).
 public final class TrainingPass {
     public let config: ModelConfig
     public let params: FlatParameters
@@ -11,29 +12,41 @@ public final class TrainingPass {
     let rope: RoPE
     public let maxLen: Int
 
-    // Saved activations per layer: xIn, a, xMid, b [T×D]; q, o [T×qDim]; k, v [T×kvDim]; g, u, h [T×F]; P [H×T×T].
-    struct LayerActs { var xIn, a, q, k, v, o, xMid, b, g, u, h, p: UnsafeMutablePointer<Float> }
+    // Saved activations per layer: xIn, a, xMid, b [T×D]; q, o [T×qDim]; k, v [T×kvDim]; g, u, h [T×F];
+    // lse [H×T]. With checkpointing all layers share one set except xIn.
+    struct LayerActs { var xIn, a, q, k, v, o, xMid, b, g, u, h, lse: UnsafeMutablePointer<Float> }
     var acts: [LayerActs] = []
-    let xFinal, f, logits, dx, dtmp, dq, dk, dv, dgBuf, duBuf, dhBuf, dP: UnsafeMutablePointer<Float>
+    let xFinal, f, logits, dx, dtmp, dq, dk, dv, dgBuf, duBuf, dhBuf, xRecompute: UnsafeMutablePointer<Float>
     var owned: [UnsafeMutablePointer<Float>] = []
+    public let checkpointActivations: Bool
+    let attention: TiledAttention
+    static let headRows = 256
 
-    public init(config c: ModelConfig, params: FlatParameters, maxLen: Int) {
+    public init(config c: ModelConfig, params: FlatParameters, maxLen: Int, checkpointActivations: Bool = false) {
         config = c
         self.params = params
         grads = FlatParameters(ModelLoader.parameterSpecs(c))
         rope = RoPE(headDim: c.headDim, theta: c.ropeTheta, maxPositions: max(maxLen, 1))
         self.maxLen = maxLen
+        self.checkpointActivations = checkpointActivations
+        attention = TiledAttention(heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim)
         var owned: [UnsafeMutablePointer<Float>] = []
         func buf(_ n: Int) -> UnsafeMutablePointer<Float> { let p = UnsafeMutablePointer<Float>.allocate(capacity: max(n, 1)); owned.append(p); return p }
         let T = maxLen
-        for _ in 0..<c.layers {
-            acts.append(LayerActs(xIn: buf(T * c.dim), a: buf(T * c.dim), q: buf(T * c.qDim), k: buf(T * c.kvDim), v: buf(T * c.kvDim),
-                                  o: buf(T * c.qDim), xMid: buf(T * c.dim), b: buf(T * c.dim), g: buf(T * c.hiddenDim),
-                                  u: buf(T * c.hiddenDim), h: buf(T * c.hiddenDim), p: buf(c.heads * T * T)))
+        func layerSet(xIn: UnsafeMutablePointer<Float>) -> LayerActs {
+            LayerActs(xIn: xIn, a: buf(T * c.dim), q: buf(T * c.qDim), k: buf(T * c.kvDim), v: buf(T * c.kvDim),
+                      o: buf(T * c.qDim), xMid: buf(T * c.dim), b: buf(T * c.dim), g: buf(T * c.hiddenDim),
+                      u: buf(T * c.hiddenDim), h: buf(T * c.hiddenDim), lse: buf(c.heads * T))
         }
-        xFinal = buf(T * c.dim); f = buf(T * c.dim); logits = buf(T * c.vocabSize); dx = buf(T * c.dim); dtmp = buf(T * max(c.dim, c.qDim))
-        dq = buf(T * c.qDim); dk = buf(T * c.kvDim); dv = buf(T * c.kvDim)
-        dgBuf = buf(T * c.hiddenDim); duBuf = buf(T * c.hiddenDim); dhBuf = buf(T * c.hiddenDim); dP = buf(T * T)
+        if checkpointActivations {
+            var shared = layerSet(xIn: buf(T * c.dim))
+            for _ in 0..<c.layers { shared.xIn = buf(T * c.dim); acts.append(shared) }
+        } else {
+            for _ in 0..<c.layers { acts.append(layerSet(xIn: buf(T * c.dim))) }
+        }
+        xFinal = buf(T * c.dim); f = buf(T * c.dim); logits = buf(Self.headRows * c.vocabSize); dx = buf(T * c.dim)
+        dtmp = buf(T * max(c.dim, c.qDim)); dq = buf(T * c.qDim); dk = buf(T * c.kvDim); dv = buf(T * c.kvDim)
+        dgBuf = buf(T * c.hiddenDim); duBuf = buf(T * c.hiddenDim); dhBuf = buf(T * c.hiddenDim); xRecompute = buf(T * c.dim)
         self.owned = owned
     }
 
@@ -49,75 +62,51 @@ public final class TrainingPass {
     /// Returns the example's summed NLL.
     @discardableResult
     public func accumulate(ids: [Int32], lossStart: Int, scale: Float) -> Double {
-        let c = config, T = ids.count, D = c.dim, F = c.hiddenDim, V = c.vocabSize, H = c.heads, hd = c.headDim
+        let c = config, T = ids.count, D = c.dim, F = c.hiddenDim, V = c.vocabSize, H = c.heads
         precondition(T <= maxLen && T >= 2)
-        let qDim = c.qDim, kvDim = c.kvDim, group = c.heads / c.kvHeads
-        let attScale = 1 / Float(hd).squareRoot()
+        let qDim = c.qDim, kvDim = c.kvDim
         let emb = w("model.embed_tokens.weight")
         // ---- forward ----
         let x = dx   // the residual stream during the forward pass (dx is reused for gradients after)
         for t in 0..<T { (x + t * D).update(from: emb + Int(ids[t]) * D, count: D) }
         for l in 0..<c.layers {
-            let A = acts[l], p = "model.layers.\(l)."
-            A.xIn.update(from: x, count: T * D)
-            RMSNorm.forward(x, w(p + "input_layernorm.weight"), A.a, rows: T, dim: D, eps: c.normEps)
-            BLAS.gemmNT(T, qDim, D, A.a, lda: D, w(p + "self_attn.q_proj.weight"), ldb: D, A.q, ldc: qDim)
-            BLAS.gemmNT(T, kvDim, D, A.a, lda: D, w(p + "self_attn.k_proj.weight"), ldb: D, A.k, ldc: kvDim)
-            BLAS.gemmNT(T, kvDim, D, A.a, lda: D, w(p + "self_attn.v_proj.weight"), ldb: D, A.v, ldc: kvDim)
-            if let b = wOpt(p + "self_attn.q_proj.bias") { addRows(A.q, b, T, qDim) }
-            if let b = wOpt(p + "self_attn.k_proj.bias") { addRows(A.k, b, T, kvDim) }
-            if let b = wOpt(p + "self_attn.v_proj.bias") { addRows(A.v, b, T, kvDim) }
-            rope.apply(A.q, rows: T, stride: qDim, heads: H) { $0 }
-            rope.apply(A.k, rows: T, stride: kvDim, heads: c.kvHeads) { $0 }
-            for h in 0..<H {
-                let kv = h / group, P = A.p + h * T * T
-                BLAS.gemmNT(T, T, hd, A.q + h * hd, lda: qDim, A.k + kv * hd, ldb: kvDim, P, ldc: T)
-                for r in 0..<T {
-                    let row = P + r * T
-                    var mx = -Float.infinity
-                    for j in 0...r { row[j] *= attScale; mx = max(mx, row[j]) }
-                    var sum: Float = 0
-                    for j in 0...r { row[j] = Foundation.exp(row[j] - mx); sum += row[j] }
-                    let inv = 1 / sum
-                    for j in 0...r { row[j] *= inv }
-                    for j in (r + 1)..<T { row[j] = 0 }
-                }
-                BLAS.gemmNN(T, hd, T, P, lda: T, A.v + kv * hd, ldb: kvDim, A.o + h * hd, ldc: qDim)
-            }
-            BLAS.gemmNT(T, D, qDim, A.o, lda: qDim, w(p + "self_attn.o_proj.weight"), ldb: qDim, x, ldc: D, beta: 1)
-            A.xMid.update(from: x, count: T * D)
-            RMSNorm.forward(x, w(p + "post_attention_layernorm.weight"), A.b, rows: T, dim: D, eps: c.normEps)
-            BLAS.gemmNT(T, F, D, A.b, lda: D, w(p + "mlp.gate_proj.weight"), ldb: D, A.g, ldc: F)
-            BLAS.gemmNT(T, F, D, A.b, lda: D, w(p + "mlp.up_proj.weight"), ldb: D, A.u, ldc: F)
-            SwiGLU.forward(A.g, A.u, A.h, count: T * F)
-            BLAS.gemmNT(T, D, F, A.h, lda: F, w(p + "mlp.down_proj.weight"), ldb: F, x, ldc: D, beta: 1)
+            acts[l].xIn.update(from: x, count: T * D)
+            layerForward(l, x, T)
         }
         xFinal.update(from: x, count: T * D)
         RMSNorm.forward(xFinal, w("model.norm.weight"), f, rows: T, dim: D, eps: c.normEps)
-        let head = w(lmHeadName)
-        BLAS.gemmNT(T, V, D, f, lda: D, head, ldb: D, logits, ldc: V)
-        // ---- loss: softmax cross-entropy at rows t−1 predicting ids[t]; logits become dlogits ----
+        // ---- loss and LM-head backward, 256 rows at a time: softmax cross-entropy at rows t−1 predicting
+        // ids[t]; each block's logits become dlogits in place ----
+        let head = w(lmHeadName), gHead = gw(lmHeadName)
         var nll = 0.0
         let first = max(lossStart, 1)
-        for r in 0..<T {
-            let row = logits + r * V
-            guard r + 1 >= first && r + 1 < T else { for i in 0..<V { row[i] = 0 }; continue }
-            var mx = -Float.infinity
-            for i in 0..<V { mx = max(mx, row[i]) }
-            var z = 0.0
-            for i in 0..<V { z += Foundation.exp(Double(row[i] - mx)) }
-            let target = Int(ids[r + 1])
-            nll += Foundation.log(z) + Double(mx) - Double(row[target])
-            for i in 0..<V { row[i] = Float(Foundation.exp(Double(row[i] - mx)) / z) * scale }
-            row[target] -= scale
+        for r0 in stride(from: 0, to: T, by: Self.headRows) {
+            let n = min(Self.headRows, T - r0)
+            BLAS.gemmNT(n, V, D, f + r0 * D, lda: D, head, ldb: D, logits, ldc: V)
+            for rr in 0..<n {
+                let r = r0 + rr, row = logits + rr * V
+                guard r + 1 >= first && r + 1 < T else { for i in 0..<V { row[i] = 0 }; continue }
+                var mx = -Float.infinity
+                for i in 0..<V { mx = max(mx, row[i]) }
+                var z = 0.0
+                for i in 0..<V { z += Foundation.exp(Double(row[i] - mx)) }
+                let target = Int(ids[r + 1])
+                nll += Foundation.log(z) + Double(mx) - Double(row[target])
+                for i in 0..<V { row[i] = Float(Foundation.exp(Double(row[i] - mx)) / z) * scale }
+                row[target] -= scale
+            }
+            BLAS.gemmTN(V, D, n, logits, lda: V, f + r0 * D, ldb: D, gHead, ldc: D, beta: 1)
+            BLAS.gemmNN(n, D, V, logits, lda: V, head, ldb: D, dtmp + r0 * D, ldc: D)
         }
         // ---- backward ----
-        BLAS.gemmTN(V, D, T, logits, lda: V, f, ldb: D, gw(lmHeadName), ldc: D, beta: 1)
-        BLAS.gemmNN(T, D, V, logits, lda: V, head, ldb: D, dtmp, ldc: D)
         for i in 0..<(T * D) { dx[i] = 0 }
         RMSNorm.backward(dtmp, xFinal, w("model.norm.weight"), dx, gw("model.norm.weight"), rows: T, dim: D, eps: c.normEps)
         for l in stride(from: c.layers - 1, through: 0, by: -1) {
             let A = acts[l], p = "model.layers.\(l)."
+            if checkpointActivations {
+                xRecompute.update(from: A.xIn, count: T * D)
+                layerForward(l, xRecompute, T)
+            }
             // FFN: x_out = x_mid + Wd·(silu(Wg·b) ⊙ Wu·b), b = norm(x_mid).
             BLAS.gemmTN(D, F, T, dx, lda: D, A.h, ldb: F, gw(p + "mlp.down_proj.weight"), ldc: F, beta: 1)
             BLAS.gemmNN(T, F, D, dx, lda: D, w(p + "mlp.down_proj.weight"), ldb: F, dhBuf, ldc: F)
@@ -131,21 +120,7 @@ public final class TrainingPass {
             BLAS.gemmTN(D, qDim, T, dx, lda: D, A.o, ldb: qDim, gw(p + "self_attn.o_proj.weight"), ldc: qDim, beta: 1)
             BLAS.gemmNN(T, qDim, D, dx, lda: D, w(p + "self_attn.o_proj.weight"), ldb: qDim, dtmp, ldc: qDim)   // dO
             for i in 0..<(T * kvDim) { dk[i] = 0; dv[i] = 0 }
-            for h in 0..<H {
-                let kv = h / group, P = A.p + h * T * T
-                // dP = dO_h·V_hᵀ; dS = P ⊙ (dP − rowsum(dP ⊙ P)) · scale.
-                BLAS.gemmNT(T, T, hd, dtmp + h * hd, lda: qDim, A.v + kv * hd, ldb: kvDim, dP, ldc: T)
-                for r in 0..<T {
-                    let pr = P + r * T, dr = dP + r * T
-                    var dot: Float = 0
-                    for j in 0...r { dot += dr[j] * pr[j] }
-                    for j in 0...r { dr[j] = pr[j] * (dr[j] - dot) * attScale }
-                    for j in (r + 1)..<T { dr[j] = 0 }
-                }
-                BLAS.gemmTN(T, hd, T, P, lda: T, dtmp + h * hd, ldb: qDim, dv + kv * hd, ldc: kvDim, beta: 1)
-                BLAS.gemmNN(T, hd, T, dP, lda: T, A.k + kv * hd, ldb: kvDim, dq + h * hd, ldc: qDim)
-                BLAS.gemmTN(T, hd, T, dP, lda: T, A.q + h * hd, ldb: qDim, dk + kv * hd, ldc: kvDim, beta: 1)
-            }
+            attention.backward(q: A.q, k: A.k, v: A.v, o: A.o, lse: A.lse, dO: dtmp, rows: T, dq: dq, dk: dk, dv: dv)
             rope.apply(dq, rows: T, stride: qDim, heads: H, inverse: true) { $0 }
             rope.apply(dk, rows: T, stride: kvDim, heads: c.kvHeads, inverse: true) { $0 }
             if let gb = grads.view(p + "self_attn.q_proj.bias") { sumRows(dq, gb, T, qDim) }
@@ -165,6 +140,30 @@ public final class TrainingPass {
             for i in 0..<D { g[i] += d[i] }
         }
         return nll
+    }
+
+    /// One layer's forward pass over rows of the residual stream x [T×D] (updated in place), saving its
+    /// activations in acts[l] (xIn is saved by the caller).
+    func layerForward(_ l: Int, _ x: UnsafeMutablePointer<Float>, _ T: Int) {
+        let c = config, D = c.dim, F = c.hiddenDim, qDim = c.qDim, kvDim = c.kvDim
+        let A = acts[l], p = "model.layers.\(l)."
+        RMSNorm.forward(x, w(p + "input_layernorm.weight"), A.a, rows: T, dim: D, eps: c.normEps)
+        BLAS.gemmNT(T, qDim, D, A.a, lda: D, w(p + "self_attn.q_proj.weight"), ldb: D, A.q, ldc: qDim)
+        BLAS.gemmNT(T, kvDim, D, A.a, lda: D, w(p + "self_attn.k_proj.weight"), ldb: D, A.k, ldc: kvDim)
+        BLAS.gemmNT(T, kvDim, D, A.a, lda: D, w(p + "self_attn.v_proj.weight"), ldb: D, A.v, ldc: kvDim)
+        if let b = wOpt(p + "self_attn.q_proj.bias") { addRows(A.q, b, T, qDim) }
+        if let b = wOpt(p + "self_attn.k_proj.bias") { addRows(A.k, b, T, kvDim) }
+        if let b = wOpt(p + "self_attn.v_proj.bias") { addRows(A.v, b, T, kvDim) }
+        rope.apply(A.q, rows: T, stride: qDim, heads: c.heads) { $0 }
+        rope.apply(A.k, rows: T, stride: kvDim, heads: c.kvHeads) { $0 }
+        attention.forward(q: A.q, k: A.k, v: A.v, rows: T, o: A.o, lse: A.lse)
+        BLAS.gemmNT(T, D, qDim, A.o, lda: qDim, w(p + "self_attn.o_proj.weight"), ldb: qDim, x, ldc: D, beta: 1)
+        A.xMid.update(from: x, count: T * D)
+        RMSNorm.forward(x, w(p + "post_attention_layernorm.weight"), A.b, rows: T, dim: D, eps: c.normEps)
+        BLAS.gemmNT(T, F, D, A.b, lda: D, w(p + "mlp.gate_proj.weight"), ldb: D, A.g, ldc: F)
+        BLAS.gemmNT(T, F, D, A.b, lda: D, w(p + "mlp.up_proj.weight"), ldb: D, A.u, ldc: F)
+        SwiGLU.forward(A.g, A.u, A.h, count: T * F)
+        BLAS.gemmNT(T, D, F, A.h, lda: F, w(p + "mlp.down_proj.weight"), ldb: F, x, ldc: D, beta: 1)
     }
 
     func addRows(_ y: UnsafeMutablePointer<Float>, _ b: UnsafePointer<Float>, _ rows: Int, _ dim: Int) {
