@@ -92,7 +92,7 @@ bench: build model
 	@echo
 	@python3 scripts/bench-score.py
 	@echo
-	@S1_DATA_DIR="$(DATA)" python3 scripts/bench-train.py $(MODEL) || echo "(the training benchmark needs: pip install torch==2.13.0+cpu transformers tokenizers)"
+	@S1_DATA_DIR="$(DATA)" python3 scripts/bench-train.py $(MODEL) --long || echo "(the training benchmark needs: pip install torch==2.13.0+cpu transformers tokenizers)"
 
 clean:
 	rm -rf .build $(WORK) $(S1K)

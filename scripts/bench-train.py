@@ -7,7 +7,7 @@ steps after a warm-up step. Needs torch, transformers and tokenizers for the PyT
 
 usage: bench-train.py SMOLLM2.gguf [--json]
 """
-import json, math, os, statistics, subprocess, sys, time
+import json, math, os, resource, statistics, subprocess, sys, time
 
 import torch
 from tokenizers import Tokenizer, models, pre_tokenizers, decoders, trainers
@@ -44,10 +44,14 @@ if not os.path.exists(tiny_dir + "/model.safetensors"):
     tok.save(tiny_dir + "/tokenizer.json")
 
 
-def ours(model, max_len, steps=6):
-    out = subprocess.run([f"{BIN}/s1-sft", "--model", model, "--out", f"{W}/ckpt", "--epochs", "1", "--batch-size", "4",
+peak_mib = {}
+
+
+def ours(model, max_len, steps=6, name=""):
+    out = subprocess.run(["/usr/bin/time", "-f", "%M", f"{BIN}/s1-sft", "--model", model, "--out", f"{W}/ckpt", "--epochs", "1", "--batch-size", "4",
                           "--max-len", str(max_len), "--no-shuffle", "--stop-after", str(steps), "--threads", "2", f"{W}/records.jsonl"],
                          capture_output=True, text=True, check=True)
+    peak_mib[name] = int(out.stderr.strip().splitlines()[-1]) // 1024
     rates = [json.loads(l)["tok_per_s"] for l in out.stdout.splitlines()]
     return statistics.median(rates[1:])
 
@@ -80,15 +84,28 @@ def peer(model, tok, max_len, steps=6):
 
 results = {}
 tiny_tok = Tokenizer.from_file(tiny_dir + "/tokenizer.json")
-results["tiny"] = (ours(tiny_dir, 256), peer(AutoModelForCausalLM.from_pretrained(tiny_dir, dtype=torch.float32),
+results["tiny"] = (ours(tiny_dir, 256, name="tiny"), peer(AutoModelForCausalLM.from_pretrained(tiny_dir, dtype=torch.float32),
                                                lambda t: tiny_tok.encode(t).ids, 256), 4500)
 smol = AutoModelForCausalLM.from_pretrained(os.path.dirname(os.path.abspath(gguf)), gguf_file=os.path.basename(gguf), dtype=torch.float32)
 from transformers import AutoTokenizer
 smol_tok = AutoTokenizer.from_pretrained(os.path.dirname(os.path.abspath(gguf)), gguf_file=os.path.basename(gguf))
-results["smollm2-512"] = (ours(gguf, 512, steps=4), peer(smol, lambda t: smol_tok(t, add_special_tokens=False)["input_ids"], 512, steps=4), 180)
+results["smollm2-512"] = (ours(gguf, 512, steps=4, name="smollm2-512"), peer(smol, lambda t: smol_tok(t, add_special_tokens=False)["input_ids"], 512, steps=4), 180)
+long = None
+if "--long" in sys.argv:
+    # One 8,192-token example on SmolLM2 with --checkpoint-activations: peak memory must stay within 16 GiB.
+    text = " ".join(r["solution"] for r in rows[:400])
+    with open(f"{W}/long.jsonl", "w") as f:
+        f.write(json.dumps({"question": rows[0]["problem"], "thinking_trajectories": [text], "attempt": "Answer: 42"}) + "\n")
+    out = subprocess.run(["/usr/bin/time", "-f", "%M", f"{BIN}/s1-sft", "--model", gguf, "--out", f"{W}/long-ckpt", "--epochs", "1",
+                          "--batch-size", "1", "--max-len", "8192", "--checkpoint-activations", "--threads", "2", f"{W}/long.jsonl"],
+                         capture_output=True, text=True, check=True)
+    long = (json.loads(out.stdout.splitlines()[0])["tok_per_s"], int(out.stderr.strip().splitlines()[-1]) // 1024)
 if "--json" in sys.argv:
-    print(json.dumps({k: {"s1_sft_tok_s": round(a), "pytorch_eager_tok_s": round(b), "target": t} for k, (a, b, t) in results.items()}))
+    print(json.dumps({k: {"s1_sft_tok_s": round(a), "pytorch_eager_tok_s": round(b), "target": t, "peak_rss_mib": peak_mib[k]}
+                      for k, (a, b, t) in results.items()} | ({"smollm2_8192_checkpointed": {"tok_s": long[0], "peak_rss_mib": long[1]}} if long else {})))
 else:
-    print("training, fp32, 2 threads      s1-sft tok/s   PyTorch eager tok/s   target")
+    print("training, fp32, 2 threads      s1-sft tok/s   PyTorch eager tok/s   target   s1-sft peak RSS")
     for k, (a, b, t) in results.items():
-        print(f"{k:<30} {a:>12.0f} {b:>21.0f} {t:>8}")
+        print(f"{k:<30} {a:>12.0f} {b:>21.0f} {t:>8} {peak_mib[k]:>12} MiB")
+    if long:
+        print(f"SmolLM2, one 8,192-token example, --checkpoint-activations: {long[0]:.0f} tok/s, peak RSS {long[1]} MiB (limit 16 GiB)")

@@ -28,7 +28,10 @@ public final class Trainer {
     public let model: LoadedModel
     public let options: Options
     public let examples: [TrainingExample]
-    public let pass: TrainingPass
+    /// One forward/backward workspace per worker thread: a batch's examples are shared out between them
+    /// (data parallel, OpenBLAS single-threaded inside each), and their gradients summed into the first.
+    public let passes: [TrainingPass]
+    public var pass: TrainingPass { passes[0] }
     public let adam: AdamW
     public let schedule: LRSchedule
     public let stepsPerEpoch: Int
@@ -38,8 +41,11 @@ public final class Trainer {
         self.model = model
         self.options = options
         self.examples = examples
-        pass = TrainingPass(config: model.config, params: model.weights.flat!, maxLen: examples.map(\.ids.count).max() ?? 2,
-                            checkpointActivations: options.checkpointActivations)
+        let workers = max(1, min(Parallel.threads, options.batchSize))
+        passes = (0..<workers).map { _ in
+            TrainingPass(config: model.config, params: model.weights.flat!, maxLen: examples.map(\.ids.count).max() ?? 2,
+                         checkpointActivations: options.checkpointActivations)
+        }
         adam = AdamW(params: model.weights.flat!, beta1: Float(options.beta1), beta2: Float(options.beta2),
                      eps: Float(options.eps), weightDecay: Float(options.weightDecay))
         stepsPerEpoch = (examples.count + options.batchSize - 1) / options.batchSize
@@ -60,6 +66,38 @@ public final class Trainer {
         return idx
     }
 
+    /// Gradients of a batch into passes[0].grads; returns the summed NLL. Examples go to workers longest
+    /// first, each to the least loaded one, so the split depends only on the batch.
+    func accumulate(_ batch: [TrainingExample], scale: Float) -> Double {
+        let n = passes.count
+        var load = [Int](repeating: 0, count: n), share = [[TrainingExample]](repeating: [], count: n)
+        for e in batch.enumerated().sorted(by: { ($0.element.ids.count, -$0.offset) > ($1.element.ids.count, -$1.offset) }).map(\.element) {
+            let w = load.indices.min { (load[$0], $0) < (load[$1], $1) }!
+            share[w].append(e)
+            load[w] += e.ids.count
+        }
+        var nll = [Double](repeating: 0, count: n)
+        BLAS.setThreads(1)
+        nll.withUnsafeMutableBufferPointer { out in
+            Parallel.forRanges(n) { r in
+                for w in r {
+                    passes[w].zeroGrads()
+                    for e in share[w] { out[w] += passes[w].accumulate(ids: e.ids, lossStart: e.lossStart, scale: scale) }
+                }
+            }
+        }
+        // Sum the workers' gradients into the first, in worker order.
+        let total = passes[0].grads.count
+        let dst = passes[0].grads.base
+        Parallel.forRanges(total, minPerThread: 1 << 16) { r in
+            for w in 1..<n {
+                let src = self.passes[w].grads.base
+                for i in r { dst[i] += src[i] }
+            }
+        }
+        return nll.reduce(0, +)
+    }
+
     /// Runs optimizer steps from `fromStep` (0-based) to the end, calling `log` after each and `save` when a
     /// checkpoint is due (every `saveEvery` steps and after the last).
     public func run(fromStep: Int = 0, log: (StepLog) throws -> Void, save: (Int) throws -> Void) throws {
@@ -71,9 +109,7 @@ public final class Trainer {
             let batch = ord[(b * options.batchSize)..<min(ord.count, (b + 1) * options.batchSize)].map { examples[$0] }
             let t0 = Date()
             let count = batch.reduce(0) { $0 + $1.lossTokens }
-            pass.zeroGrads()
-            var nll = 0.0
-            for e in batch { nll += pass.accumulate(ids: e.ids, lossStart: e.lossStart, scale: 1 / Float(count)) }
+            let nll = accumulate(batch, scale: 1 / Float(count))
             let norm = GradClip.clip(pass.grads.base, count: pass.grads.count, maxNorm: options.maxGradNorm)
             let lr = schedule.lr(s)
             adam.update(p.base, pass.grads.base, lr: Float(lr))
