@@ -77,7 +77,8 @@ public final class Trainer {
             load[w] += e.ids.count
         }
         var nll = [Double](repeating: 0, count: n)
-        BLAS.setThreads(1)
+        // One worker (batch size 1): OpenBLAS may use every thread itself.
+        BLAS.setThreads(n == 1 ? Parallel.threads : 1)
         nll.withUnsafeMutableBufferPointer { out in
             Parallel.forRanges(n) { r in
                 for w in r {
