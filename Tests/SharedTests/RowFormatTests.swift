@@ -148,3 +148,40 @@ import Shared
         #expect(skip.status == 0 && Support.objects(skip.stdout).count == 1 && skip.stderr.contains("bad line: 1"))
     }
 }
+
+/// The built-in generator behind `synthetic:` sources.
+@Suite struct SyntheticSourceTests {
+    @Test func splitsAreDisjointDeterministicAndAnswersCheckOut() throws {
+        let train = SyntheticProblems.generate(.train, count: 400, seed: 3)
+        let again = SyntheticProblems.generate(.train, count: 400, seed: 3)
+        let eval = SyntheticProblems.generate(.eval, count: 400, seed: 3)
+        #expect(train.map(\.question) == again.map(\.question))
+        #expect(Set(train.map(\.question)).isDisjoint(with: eval.map(\.question)))
+        #expect(Set(train.map(\.family)) == Set(SyntheticProblems.families) && Set(train.map(\.difficulty)) == [1, 2, 3, 4, 5])
+        for p in train + eval {
+            let n = p.question.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+            switch p.family {
+            case "addition": #expect(p.answer == n[0] + n[1], "\(p.question)")
+            case "counting": #expect(p.answer == (n[1]...n[2]).filter { $0 % n[0] == 0 }.count, "\(p.question)")
+            case "modpow":
+                var v = 1
+                for _ in 0..<n[1] { v = v * n[0] % n[2] }
+                #expect(p.answer == v, "\(p.question)")
+            default: #expect(p.steps.last == "The value is \(p.answer).")
+            }
+        }
+        // Harder problems have longer traces.
+        let mean = { (d: Int) in Double(train.filter { $0.difficulty == d }.map { $0.steps.joined().count }.reduce(0, +)) / Double(train.filter { $0.difficulty == d }.count) }
+        #expect(mean(5) > mean(1) * 1.5)
+    }
+
+    @Test func fetchReadsASyntheticSource() throws {
+        let cache = Support.tempDir()
+        let r = try Support.run("s1-fetch", ["synthetic:eval:20:7"], env: ["XDG_CACHE_HOME": cache])
+        #expect(r.status == 0, "\(r.stderr)")
+        let recs = Support.objects(r.stdout)
+        #expect(recs.count == 20 && recs.allSatisfy { ($0["source_type"] as? String)?.hasPrefix("synthetic/") == true && $0["thinking_trajectories"] != nil })
+        let bad = try Support.run("s1-fetch", ["synthetic:test:5"], env: ["XDG_CACHE_HOME": cache])
+        #expect(bad.status == 64 && bad.stderr.contains("synthetic:train|eval:N"))
+    }
+}

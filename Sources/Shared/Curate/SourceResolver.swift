@@ -75,7 +75,17 @@ public struct SourceResolver {
             return Resolved(path: try cache.fetch(n.remote, offline: offline), display: spec, sourceType: n.sourceType)
         }
         if spec.hasPrefix("synthetic:") {
-            throw UsageError("\(spec): the synthetic generator is not built yet")
+            // Generated once into the cache (deterministic for the spec), then read like any file.
+            let (split, n, seed) = try SyntheticProblems.parse(spec)
+            let dir = cache.directory + "/synthetic"
+            let path = dir + "/\(split.rawValue)-\(n)-\(seed).jsonl"
+            if !FileManager.default.fileExists(atPath: path) {
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+                let tmp = path + ".tmp-\(getpid())"
+                try SyntheticProblems.jsonl(SyntheticProblems.generate(split, count: n, seed: seed)).write(toFile: tmp, atomically: false, encoding: .utf8)
+                try FileManager.default.moveItem(atPath: tmp, toPath: path)
+            }
+            return Resolved(path: path, display: spec, sourceType: nil)
         }
         throw UsageError("\(spec): no such file, and not a named source (known: \(Self.named.map(\.name).joined(separator: ", ")))")
     }
