@@ -99,13 +99,15 @@ public enum SyntheticProblems {
         return out
     }
 
-    /// s1K-format JSONL: the trace is both `solution` and the thinking trajectory; `attempt` states the answer.
+    /// s1K-format JSONL: the trace is both `solution` and the thinking trajectory; `attempt` states the answer;
+    /// `domain` is the family, so s1's diversity stage samples families evenly.
     public static func jsonl(_ problems: [Problem]) -> String {
         problems.map { p in
             let trace = p.steps.joined(separator: "\n")
             let rec = JSONValue.object([
                 ("question", .string(p.question)), ("solution", .string(trace + "\nThe answer is $\\boxed{\(p.answer)}$.")),
                 ("answer", .string(String(p.answer))), ("source_type", .string("synthetic/\(p.family)")), ("cot_type", .string("math")),
+                ("domain", .string(p.family)),
                 ("metadata", .object([("family", .string(p.family)), ("difficulty", .int(p.difficulty))])),
                 ("thinking_trajectories", .array([.string(trace)])), ("attempt", .string("Answer: \(p.answer)")),
             ])
