@@ -5,6 +5,7 @@
 #   make test    the test suite (the README's test command)
 #   make s1k     curate s1k.jsonl from the offline pools in $(DATA), printing the funnel
 #   make bench   throughput benchmarks (BENCH_MB= sets the JSONL size)
+#   make pipeline  the whole s1 method on generated problems → results/ (work in progress, issue 7)
 #   make clean   remove build products and generated data
 
 SHELL := /bin/bash
@@ -28,7 +29,7 @@ MODEL ?= $(MODEL_DIR)/SmolLM2-135M-Instruct.Q4_1.gguf
 APT_PACKAGES := libopenblas-dev libjansson-dev libzstd-dev pkg-config zstd jq python3 librsvg2-bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build model test s1k bench clean
+.PHONY: all deps build model test s1k bench pipeline clean
 
 all: build
 
@@ -93,6 +94,10 @@ bench: build model
 	@python3 scripts/bench-score.py
 	@echo
 	@S1_DATA_DIR="$(DATA)" python3 scripts/bench-train.py $(MODEL) --long || echo "(the training benchmark needs: pip install torch==2.13.0+cpu transformers tokenizers)"
+
+# The main job's stages (scripts/pipeline.sh); knobs: POOL N EVAL_N EPOCHS LR BATCH BUDGETS WAITS SEED.
+pipeline: build model
+	@BIN=$(BIN) MODEL=$(MODEL) WORK=$(WORK) scripts/pipeline.sh
 
 clean:
 	rm -rf .build $(WORK) $(S1K)
