@@ -29,8 +29,11 @@ public enum SyntheticProblems {
             let digits = d + 1
             let a = int(&rng, Int(pow(10, Double(digits - 1)))...Int(pow(10, Double(digits))) - 1)
             let b = int(&rng, Int(pow(10, Double(digits - 1)))...Int(pow(10, Double(digits))) - 1)
-            var steps = ["Add column by column from the right."]
             let da = Array(String(a).reversed()), db = Array(String(b).reversed())
+            // The digits are restated first: a small model copies them more reliably than it finds them.
+            var steps = ["Add column by column from the right.",
+                         "Digits of \(a) from the right: " + da.map(String.init).joined(separator: ", ") + ".",
+                         "Digits of \(b) from the right: " + db.map(String.init).joined(separator: ", ") + "."]
             var carry = 0
             for i in 0..<digits {
                 let x = Int(String(da[i]))!, y = Int(String(db[i]))!
