@@ -1,11 +1,13 @@
 # s1-swift — the s1 pipeline as Swift command-line tools.
 #
+#   make         the main job: deps, build, model, then the whole s1 method → results/ (about 20 minutes)
 #   make deps    install the C libraries (OpenBLAS, jansson, zstd) and tools the build and benchmarks use
 #   make build   release build of the five tools into .build/release
 #   make test    the test suite (the README's test command)
 #   make s1k     curate s1k.jsonl from the offline pools in $(DATA), printing the funnel
 #   make bench   throughput benchmarks (BENCH_MB= sets the JSONL size)
-#   make pipeline  the whole s1 method on generated problems → results/ (work in progress, issue 7)
+#   make pipeline        just the method (scripts/pipeline.sh), knobs below
+#   make pipeline-check  a scaled-down run of the same pipeline, checked (CI)
 #   make clean   remove build products and generated data
 
 SHELL := /bin/bash
@@ -29,9 +31,9 @@ MODEL ?= $(MODEL_DIR)/SmolLM2-135M-Instruct.Q4_1.gguf
 APT_PACKAGES := libopenblas-dev libjansson-dev libzstd-dev pkg-config zstd jq python3 librsvg2-bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build model test s1k bench pipeline clean
+.PHONY: all deps build model test s1k bench pipeline pipeline-check clean
 
-all: build
+all: deps build model pipeline
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -98,6 +100,17 @@ bench: build model
 # The main job's stages (scripts/pipeline.sh); knobs: POOL N EVAL_N EPOCHS LR BATCH BUDGETS WAITS SEED.
 pipeline: build model
 	@BIN=$(BIN) MODEL=$(MODEL) WORK=$(WORK) scripts/pipeline.sh
+
+# Minutes, not tens of minutes: every stage on a handful of problems, then the outputs are checked.
+pipeline-check: build model
+	@BIN=$(BIN) MODEL=$(MODEL) WORK=$(WORK)/check RESULTS=$(WORK)/check/results POOL=120 DIFF_N=40 N=16 EPOCHS=1 \
+	  BATCH=8 EVAL_N=12 BUDGETS="8 48" WAITS=1 WAIT_BUDGET=48 scripts/pipeline.sh
+	@python3 -c 'import json,sys; r=json.load(open("$(WORK)/check/results/report.json")); \
+	  runs={(x["model"],x["max_thinking_tokens"],x["waits"]) for x in r["runs"]}; \
+	  want={("s1-smollm2",8,0),("s1-smollm2",48,0),("base",8,0),("base",48,0),("s1-smollm2+wait",48,1)}; \
+	  assert want <= runs, runs; assert all(x["n"]==12 for x in r["runs"]); \
+	  assert r["control"]["s1-smollm2"]==1.0, r["control"]; print("pipeline-check: all stages ran, runs", sorted(runs))'
+	@test -s $(WORK)/check/results/scaling.svg
 
 clean:
 	rm -rf .build $(WORK) $(S1K)

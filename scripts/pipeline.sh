@@ -11,7 +11,7 @@ BIN=${BIN:-.build/release}
 MODEL=${MODEL:-.cache/models/SmolLM2-135M-Instruct.Q4_1.gguf}
 W=${WORK:-work}/pipeline
 R=${RESULTS:-results}
-POOL=${POOL:-2000}; N=${N:-300}; EVAL_N=${EVAL_N:-100}; SEED=${SEED:-0}
+POOL=${POOL:-2000}; N=${N:-240}; EVAL_N=${EVAL_N:-100}; SEED=${SEED:-0}
 EPOCHS=${EPOCHS:-2}; LR=${LR:-1e-4}; BATCH=${BATCH:-8}
 BUDGETS=${BUDGETS:-"16 32 64 128 256"}; WAITS=${WAITS:-2}; WAIT_BUDGET=${WAIT_BUDGET:-256}
 DIFF_N=${DIFF_N:-600}

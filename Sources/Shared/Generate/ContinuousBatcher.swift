@@ -58,7 +58,7 @@ public final class ContinuousBatcher {
                 c.room = tf.capacity - prompt.count
                 if c.room <= 0 {
                     try done(job, ThinkingResult(text: "", thinking: "", answer: "", thinkingTokens: 0, answerTokens: 0, waits: 0,
-                                                 forcedEnd: false, maxThinkingTokens: c.maxThinking, finish: "length", seconds: 0))
+                                                 maxWaits: c.waits, forcedEnd: false, maxThinkingTokens: c.maxThinking, finish: "length", seconds: 0))
                     free.append(slot)
                     continue
                 }

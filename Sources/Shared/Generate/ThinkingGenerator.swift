@@ -20,6 +20,8 @@ public struct ThinkingResult {
     public var thinkingTokens: Int
     public var answerTokens: Int
     public var waits: Int
+    /// The --wait setting of the run (`waits` is how many were used).
+    public var maxWaits: Int
     public var forcedEnd: Bool
     public var maxThinkingTokens: Int
     public var finish: String
@@ -28,7 +30,7 @@ public struct ThinkingResult {
     public func json(model: String, extra: [(String, JSONValue)] = []) -> JSONValue {
         .object([("model", .string(model)), ("text", .string(text)), ("thinking", .string(thinking)),
                  ("answer", .string(answer)), ("thinking_tokens", .int(thinkingTokens)), ("answer_tokens", .int(answerTokens)),
-                 ("waits", .int(waits)), ("forced_end", .bool(forcedEnd)), ("max_thinking_tokens", .int(maxThinkingTokens)),
+                 ("waits", .int(waits)), ("max_waits", .int(maxWaits)), ("forced_end", .bool(forcedEnd)), ("max_thinking_tokens", .int(maxThinkingTokens)),
                  ("finish", .string(finish)), ("seconds", .double((seconds * 1000).rounded() / 1000))] + extra)
     }
 }
@@ -97,7 +99,7 @@ public final class ThinkingGenerator {
         let tok = model.tokenizer
         return ThinkingResult(text: tok.decode(ctl.output.map(\.token)), thinking: tok.decode(ctl.tokens(.thinking)),
                               answer: tok.decode(ctl.tokens(.answer)), thinkingTokens: ctl.thinkingTokens,
-                              answerTokens: ctl.answerTokens, waits: ctl.waitsUsed, forcedEnd: ctl.forcedEnd,
+                              answerTokens: ctl.answerTokens, waits: ctl.waitsUsed, maxWaits: ctl.config.waits, forcedEnd: ctl.forcedEnd,
                               maxThinkingTokens: ctl.config.maxThinking, finish: ctl.finish, seconds: Date().timeIntervalSince(started))
     }
 }

@@ -9,7 +9,8 @@ public enum Grader {
 
     /// The run an output belongs to.
     public static func runKey(_ o: JSONRef) -> RunKey {
-        RunKey(model: o["model"]?.string ?? "?", budget: o["max_thinking_tokens"]?.int, waits: o["waits"]?.int ?? 0)
+        // A run is identified by its --wait setting (`max_waits`); outputs without it fall back to `waits`.
+        RunKey(model: o["model"]?.string ?? "?", budget: o["max_thinking_tokens"]?.int, waits: o["max_waits"]?.int ?? o["waits"]?.int ?? 0)
     }
 
     public struct RunKey: Hashable, Comparable {
