@@ -62,9 +62,8 @@ struct SFT: ParsableCommand {
             if !evalOnly && epochs == 0 {
                 guard let out else { throw UsageError("--out DIR is needed to write the checkpoint") }
                 let m = try ModelLoader.load(model, dtype: .f32)
-                let isDir = (try? FileManager.default.attributesOfItem(atPath: model)[.type] as? FileAttributeType) == .typeDirectory
                 try HFDirectoryWriter.write(config: m.config, parameters: m.weights.flat!, tokenizer: m.tokenizer,
-                                            sourceTokenizerJSON: isDir ? model + "/tokenizer.json" : nil, to: out)
+                                            sourceTokenizerJSON: Self.tokenizerJSON(of: model), to: out)
                 tally.notes.append("wrote \(out) (no training: --epochs 0)")
                 return
             }
@@ -73,22 +72,8 @@ struct SFT: ParsableCommand {
                 return
             }
             let loaded = try ModelLoader.load(model, dtype: .f32)
-            let (reader, _, policy) = try io.open(inputs: inputs, tally: tally)
-            let ctx = min(maxLen, loaded.config.contextLength)
-            var eval = NLLEvaluator(loaded, maxLen: ctx)
-            var truncated = 0
-            while let r = try reader.next() {
-                let ex: TrainingExample
-                do { ex = try TrainingExample(r, tokenizer: loaded.tokenizer, system: system, maxLen: ctx) } catch let e as InputError {
-                    try policy.reject(e, raw: r.raw)
-                    continue
-                }
-                if ex.truncated { truncated += 1 }
-                eval.add(ex)
-                tally.written += 1
-            }
-            try policy.close()
-            if truncated > 0 { tally.notes.append("\(truncated) examples truncated to \(ctx) tokens") }
+            var eval = NLLEvaluator(loaded, maxLen: min(maxLen, loaded.config.contextLength))
+            try forEachExample(loaded, tally) { eval.add($0) }
             guard eval.count > 0 else { throw InputError(inputs.first ?? "stdin", "no training examples with loss tokens") }
             print(String(decoding: JSONValue.object([("loss", .double(eval.mean)), ("tokens", .int(eval.count))]).bytes, as: UTF8.self))
         }
@@ -96,6 +81,30 @@ struct SFT: ParsableCommand {
 }
 
 extension SFT {
+    /// Renders and tokenizes each input record (SPEC §4) for `body`; bad training data gets the SPEC §2
+    /// treatment and truncations are counted.
+    func forEachExample(_ m: LoadedModel, _ tally: Tally, _ body: (TrainingExample) -> Void) throws {
+        let ctx = min(maxLen, m.config.contextLength)
+        let (reader, _, policy) = try io.open(inputs: inputs, tally: tally)
+        var truncated = 0
+        while let r = try reader.next() {
+            do {
+                let e = try TrainingExample(r, tokenizer: m.tokenizer, system: system, maxLen: ctx)
+                if e.truncated { truncated += 1 }
+                body(e)
+                tally.written += 1
+            } catch let e as InputError { try policy.reject(e, raw: r.raw) }
+        }
+        try policy.close()
+        if truncated > 0 { tally.notes.append("\(truncated) examples truncated to \(ctx) tokens") }
+    }
+
+    /// A Hugging Face model directory's tokenizer.json, kept as it is in written checkpoints; nil for a GGUF file.
+    static func tokenizerJSON(of path: String) -> String? {
+        var isDir: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue ? path + "/tokenizer.json" : nil
+    }
+
     /// Training (SPEC §6): all records rendered and tokenized first (bad ones reported), then the loop.
     func train(_ tally: Tally) throws {
         guard let out else { throw UsageError("--out DIR is needed for the checkpoint") }
@@ -103,20 +112,9 @@ extension SFT {
         let resuming = resume && FileManager.default.fileExists(atPath: statePath)
         if resume && !resuming { Log.line("s1-sft: no checkpoint in \(out); starting from --model") }
         let loaded = try ModelLoader.load(resuming ? out : model, dtype: .f32)
-        let (reader, _, policy) = try io.open(inputs: inputs, tally: tally)
         var examples: [TrainingExample] = []
-        var truncated = 0
-        while let r = try reader.next() {
-            do {
-                let e = try TrainingExample(r, tokenizer: loaded.tokenizer, system: system, maxLen: min(maxLen, loaded.config.contextLength))
-                if e.truncated { truncated += 1 }
-                examples.append(e)
-                tally.written += 1
-            } catch let e as InputError { try policy.reject(e, raw: r.raw) }
-        }
-        try policy.close()
+        try forEachExample(loaded, tally) { examples.append($0) }
         guard !examples.isEmpty else { throw InputError(inputs.first ?? "stdin", "no training examples") }
-        if truncated > 0 { tally.notes.append("\(truncated) examples truncated to --max-len") }
         var o = Trainer.Options()
         o.epochs = epochs; o.batchSize = batchSize; o.lr = lr; o.warmupRatio = warmupRatio; o.weightDecay = weightDecay
         o.beta1 = adamBeta1; o.beta2 = adamBeta2; o.eps = adamEps; o.maxGradNorm = maxGradNorm; o.seed = seed
@@ -137,8 +135,7 @@ extension SFT {
             start = step
             Log.line("s1-sft: resuming at step \(step + 1) of \(trainer.totalSteps)")
         }
-        let srcTokenizer = (try? FileManager.default.attributesOfItem(atPath: resuming ? out : model)[.type] as? FileAttributeType) == .typeDirectory
-            ? (resuming ? out : model) + "/tokenizer.json" : nil
+        let srcTokenizer = Self.tokenizerJSON(of: resuming ? out : model)
         let progress = Progress(enabled: isatty(2) != 0, total: nil)
         let t0 = Date()
         do {

@@ -108,11 +108,10 @@ struct Think: ParsableCommand {
         try ToolMain.run(tally) {
             let (reader, writer, policy) = try io.open(inputs: inputs, tally: tally)
             reader.plainTextQuestions = true
-            func prompt(_ r: Record) throws -> String { try question(r) }
             if tokenize {
                 let tok = try ModelLoader.loadTokenizer(model)
                 while let r = try reader.next() {
-                    r.set("tokens", .array(tok.encode(try prompt(r)).map { .int(Int($0)) }))
+                    r.set("tokens", .array(tok.encode(try question(r)).map { .int(Int($0)) }))
                     try writer.write(r)
                     try writer.flush()
                 }
@@ -125,7 +124,7 @@ struct Think: ParsableCommand {
                 while let r = try reader.next() {
                     var stream = SplitMix64(seed: seed, stream: r.string("id") ?? "line \(r.line)")
                     var sampler = Sampler(temperature: temperature, topP: topP, seed: stream.next())
-                    let ids = loaded.tokenizer.encode(try prompt(r))
+                    let ids = loaded.tokenizer.encode(try question(r))
                     let out = gen.generate(ids, maxTokens: maxTokens, sampler: &sampler, ignoreEOS: ignoreEOS)
                     r.append("outputs", .object([("model", .string(name)), ("text", .string(out.text)),
                                                  ("tokens", .int(out.tokens.count)), ("finish", .string(out.finish)),

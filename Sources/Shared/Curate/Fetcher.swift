@@ -32,11 +32,11 @@ public final class Fetcher {
             while let (row, line) = try rows.next() {
                 if !rows.countsOwnReads { tally.read += 1 }
                 guard let format = forcedFormat ?? RowFormats.detect(row.root) else {
-                    try policy.reject(InputError(r.display, line: line, "row has no question field (keys: \(row.keys.prefix(8).joined(separator: ", ")))"), raw: row.jsonBytes().withUnsafeBytes { $0 })
+                    try policy.reject(InputError(r.display, line: line, "row has no question field (keys: \(row.keys.prefix(8).joined(separator: ", ")))"), raw: row.raw)
                     continue
                 }
                 guard var m = format.map(row.root, ctx) else {
-                    try policy.reject(InputError(r.display, line: line, "\(format.name) row lacks a question or its gold answer"), raw: row.jsonBytes().withUnsafeBytes { $0 })
+                    try policy.reject(InputError(r.display, line: line, "\(format.name) row lacks a question or its gold answer"), raw: row.raw)
                     continue
                 }
                 if let st = sourceTypeOverride { m.sourceType = st }

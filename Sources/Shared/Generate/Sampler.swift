@@ -6,13 +6,11 @@ import Foundation
 public struct Sampler {
     public var temperature: Float
     public var topP: Float
-    public let seed: UInt64
     var rng: SplitMix64
 
     public init(temperature: Float = 0, topP: Float = 1, seed: UInt64 = 0) {
         self.temperature = temperature
         self.topP = topP
-        self.seed = seed
         rng = SplitMix64(seed: seed)
     }
 

@@ -36,14 +36,12 @@ public struct ThinkingResult {
 }
 
 /// Budget forcing's setup for a model: the controller configuration (delimiter tokens, waits, budgets),
-/// the prompt and the budget rule. `ContinuousBatcher` runs it; `generate` is the one-question case.
+/// the prompt and the budget rule. `ContinuousBatcher` runs it (a batch of one for a single question).
 public final class ThinkingGenerator {
     public let model: LoadedModel
     public let transformer: Transformer
     public let options: ThinkingOptions
-    public var stats = GenerationStats()
     public let base: BudgetForcing.Config
-    let newlineEnding: [Bool]
 
     public init(_ model: LoadedModel, options: ThinkingOptions, capacity: Int? = nil, slots: Int = 1) throws {
         self.model = model
@@ -62,7 +60,6 @@ public final class ThinkingGenerator {
         c.waitTokens = tok.encode(options.waitString)
         c.maxAnswer = options.maxAnswer
         let ends = (0..<tok.vocabSize).map { tok.bytes(of: Int32($0)).last == 0x0A }
-        newlineEnding = ends
         c.endsWithNewline = { id in id >= 0 && Int(id) < ends.count && ends[Int(id)] }
         base = c
     }
@@ -77,22 +74,6 @@ public final class ThinkingGenerator {
         case .tokens(let t): return t
         case .auto: return max(0, transformer.capacity - n - base.closeLength - 100)
         }
-    }
-
-    /// One question alone (a batch of one).
-    public func generate(_ question: String, sampler: Sampler) throws -> ThinkingResult {
-        let b = ContinuousBatcher(self, temperature: sampler.temperature, topP: sampler.topP)
-        var out: ThinkingResult?
-        var given = false
-        try b.run(next: {
-            defer { given = true }
-            return given ? nil : ContinuousBatcher.Job(id: 0, question: question, seed: sampler.seed)
-        }, done: { out = $1 })
-        stats.prefillTokens += b.stats.prefillTokens
-        stats.prefillSeconds += b.stats.prefillSeconds
-        stats.decodeTokens += b.stats.decodeTokens
-        stats.decodeSeconds += b.stats.decodeSeconds
-        return out!
     }
 
     func result(_ ctl: BudgetForcing, started: Date) -> ThinkingResult {

@@ -80,12 +80,8 @@ public struct JSONRef {
     /// The member named `key` (the last one, should a key repeat).
     public subscript(key: String) -> JSONRef? {
         var found: JSONRef?
-        forEachMember { m in if keyEquals(m, key) { found = JSONRef(buffer, m.valueStart, m.valueEnd) } }
+        forEachMember { m in if JSONRef.key(buffer, m, equals: key) { found = JSONRef(buffer, m.valueStart, m.valueEnd) } }
         return found
-    }
-
-    func keyEquals(_ m: JSONMember, _ key: String) -> Bool {
-        JSONRef.key(buffer, m, equals: key)
     }
 
     static func key(_ buffer: JSONBuffer, _ m: JSONMember, equals key: String) -> Bool {

@@ -31,7 +31,6 @@ public final class Trainer {
     /// One forward/backward workspace per worker thread: a batch's examples are shared out between them
     /// (data parallel, OpenBLAS single-threaded inside each), and their gradients summed into the first.
     public let passes: [TrainingPass]
-    public var pass: TrainingPass { passes[0] }
     public let adam: AdamW
     public let schedule: LRSchedule
     public let stepsPerEpoch: Int
@@ -111,9 +110,10 @@ public final class Trainer {
             let t0 = Date()
             let count = batch.reduce(0) { $0 + $1.lossTokens }
             let nll = accumulate(batch, scale: 1 / Float(count))
-            let norm = GradClip.clip(pass.grads.base, count: pass.grads.count, maxNorm: options.maxGradNorm)
+            let grads = passes[0].grads   // the batch's summed gradient (see accumulate)
+            let norm = GradClip.clip(grads.base, count: grads.count, maxNorm: options.maxGradNorm)
             let lr = schedule.lr(s)
-            adam.update(p.base, pass.grads.base, lr: Float(lr))
+            adam.update(p.base, grads.base, lr: Float(lr))
             let dt = Date().timeIntervalSince(t0)
             let processed = batch.reduce(0) { $0 + $1.ids.count }
             s += 1
