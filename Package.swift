@@ -21,7 +21,7 @@ let package = Package(
         .target(
             name: "Shared",
             dependencies: [
-                "CJansson", "CZstd", "COpenBLAS",
+                "CZstd", "COpenBLAS",   // jansson is only the tests' reference parser
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: [.unsafeFlags(["-Ounchecked", "-wmo", "-target-cpu", "haswell"], .when(configuration: .release))]

@@ -84,25 +84,24 @@ public enum AnswerNormalizer {
 
     /// `\sqrt2` → `\sqrt{2}`, `\frac12` → `\frac{1}{2}`, `\frac1{2}` → `\frac{1}{2}`, `^{2}` → `^2`.
     static func braceShorthands(_ s: String) -> String {
-        var c = Array(s)
+        func starts(_ name: String, _ c: [Character], _ i: Int) -> Bool { Array(name) == Array(c[i..<min(c.count, i + name.count)]) }
         // \sqrt shorthands first, everywhere (also inside \frac arguments).
-        var sq: [Character] = []
+        let c0 = Array(s)
+        var c: [Character] = []
         var k = 0
-        while k < c.count {
-            if Array("\\sqrt") == Array(c[k..<min(c.count, k + 5)]), k + 5 < c.count, c[k + 5] != "{", c[k + 5] != "[" {
-                sq += Array("\\sqrt{") + [c[k + 5]] + ["}"]
+        while k < c0.count {
+            if starts("\\sqrt", c0, k), k + 5 < c0.count, c0[k + 5] != "{", c0[k + 5] != "[" {
+                c += Array("\\sqrt{") + [c0[k + 5], "}"]
                 k += 6
             } else {
-                sq.append(c[k])
+                c.append(c0[k])
                 k += 1
             }
         }
-        c = sq
         var out: [Character] = []
         var i = 0
-        func macro(_ name: String) -> Bool { Array(name) == Array(c[i..<min(c.count, i + name.count)]) }
         while i < c.count {
-            if macro("\\frac") {
+            if starts("\\frac", c, i) {
                 out += Array("\\frac")
                 i += 5
                 for _ in 0..<2 where i < c.count {
@@ -118,7 +117,7 @@ public enum AnswerNormalizer {
                 }
                 continue
             }
-            if c[i] == "^", i + 3 < c.count + 1, i + 2 < c.count, c[i + 1] == "{", c[i + 2] != "}", i + 3 < c.count, c[i + 3] == "}" {
+            if c[i] == "^", i + 3 < c.count, c[i + 1] == "{", c[i + 2] != "}", c[i + 3] == "}" {
                 out += ["^", c[i + 2]]
                 i += 4
                 continue
@@ -126,8 +125,7 @@ public enum AnswerNormalizer {
             out.append(c[i])
             i += 1
         }
-        c = out
-        return String(c)
+        return String(out)
     }
 
     static func isThousandsNumber(_ s: String) -> Bool {

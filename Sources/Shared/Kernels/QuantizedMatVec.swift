@@ -48,39 +48,11 @@ public enum QuantizedMatVec {
     /// kernel (`BatchedQuantizedMatVec`) repeats these float steps in this order, lane by lane.
     public static func apply(_ w: WeightMatrix, codes: UnsafePointer<Int8>, scales: UnsafePointer<Float>,
                          sums: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Range<Int>) {
-        let nb = w.cols / 32
         switch w.type {
-        case .q4_1:
-            for r in rows {
-                let row = w.row(r)
-                var total: Float = 0
-                for b in 0..<nb {
-                    let blk = row + b * 20
-                    let q = blk.assumingMemoryBound(to: UInt8.self) + 4, xq = codes + b * 32
-                    var isum: Int32 = 0
-                    for j in 0..<16 {
-                        isum &+= Int32(q[j] & 0x0F) &* Int32(xq[j]) &+ Int32(q[j] >> 4) &* Int32(xq[j + 16])
-                    }
-                    total += half(blk, 0) * scales[b] * Float(isum) + half(blk, 2) * sums[b]
-                }
-                y[r] = total
-            }
-        case .q4_0:
-            for r in rows {
-                let row = w.row(r)
-                var total: Float = 0
-                for b in 0..<nb {
-                    let blk = row + b * 18
-                    let q = blk.assumingMemoryBound(to: UInt8.self) + 2, xq = codes + b * 32
-                    var isum: Int32 = 0
-                    for j in 0..<16 {
-                        isum &+= (Int32(q[j] & 0x0F) &- 8) &* Int32(xq[j]) &+ (Int32(q[j] >> 4) &- 8) &* Int32(xq[j + 16])
-                    }
-                    total += half(blk, 0) * scales[b] * Float(isum)
-                }
-                y[r] = total
-            }
+        case .q4_1: nibbles(w, codes, scales, sums, y, rows, blockBytes: 20, codeOffset: 4, zero: 0, hasMin: true)
+        case .q4_0: nibbles(w, codes, scales, sums, y, rows, blockBytes: 18, codeOffset: 2, zero: 8, hasMin: false)
         case .q8_0:
+            let nb = w.cols / 32
             for r in rows {
                 let row = w.row(r)
                 var total: Float = 0
@@ -95,6 +67,27 @@ public enum QuantizedMatVec {
             }
         case .f32, .f16, .bf16:
             preconditionFailure("QuantizedMatVec is for block-quantized weights")
+        }
+    }
+
+    /// Q4_0 / Q4_1 rows: x = (q − zero)·d (+ m); byte j holds codes j (low nibble) and j + 16 (high).
+    @inline(__always)
+    static func nibbles(_ w: WeightMatrix, _ codes: UnsafePointer<Int8>, _ scales: UnsafePointer<Float>, _ sums: UnsafePointer<Float>,
+                        _ y: UnsafeMutablePointer<Float>, _ rows: Range<Int>, blockBytes: Int, codeOffset: Int, zero: Int32, hasMin: Bool) {
+        let nb = w.cols / 32
+        for r in rows {
+            let row = w.row(r)
+            var total: Float = 0
+            for b in 0..<nb {
+                let blk = row + b * blockBytes
+                let q = blk.assumingMemoryBound(to: UInt8.self) + codeOffset, xq = codes + b * 32
+                var isum: Int32 = 0
+                for j in 0..<16 {
+                    isum &+= (Int32(q[j] & 0x0F) &- zero) &* Int32(xq[j]) &+ (Int32(q[j] >> 4) &- zero) &* Int32(xq[j + 16])
+                }
+                total += hasMin ? half(blk, 0) * scales[b] * Float(isum) + half(blk, 2) * sums[b] : half(blk, 0) * scales[b] * Float(isum)
+            }
+            y[r] = total
         }
     }
 }
