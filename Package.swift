@@ -24,7 +24,9 @@ let package = Package(
                 "CZstd", "COpenBLAS",   // jansson is only the tests' reference parser
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: [.unsafeFlags(["-Ounchecked", "-wmo", "-target-cpu", "haswell"], .when(configuration: .release))]
+            // Release code is compiled for the CPU that builds it (as llama.cpp's default GGML_NATIVE): the
+            // decode kernels use 512-bit vectors where the machine has them. Binaries are not portable.
+            swiftSettings: [.unsafeFlags(["-Ounchecked", "-wmo", "-target-cpu", "native"], .when(configuration: .release))]
         ),
     ] + tools.map {
         .executableTarget(

@@ -76,21 +76,31 @@ import Shared
     }
 
     @Test func batchedDecodeRowsAreBitIdenticalToSingleRows() {
-        let rows = 80, cols = 160, t = 19   // 16 lanes and a remainder of 3
+        // 83 rows: a short last row tile on either thread; 19 rows: 16 lanes and a remainder of 3.
+        let rows = 83, cols = 160, t = 19
         var rng = SplitMix64(seed: 3)
         let x = (0..<(t * cols)).map { _ in Float(Int(rng.next() % 2001) - 1000) / 997 }
+        // The largest integer block sums the 16-bit lanes must hold: every code at its extreme (Q4: 15 or
+        // 0 − 8; Q8_0: −127) against activation rows quantized to ±127 throughout.
+        let extremes = (0..<(t * cols)).map { i in Float(i / cols % 2 == 0 ? 1 : -1) }
         for type in [GGMLType.q4_0, .q4_1, .q8_0] {
-            let bytes = randomMatrix(type, rows: rows, cols: cols, seed: 5)
-            bytes.withUnsafeBytes { raw in
-                let w = WeightMatrix(type: type, data: raw.baseAddress!, rows: rows, cols: cols)
-                var mm = MatMul()
-                defer { mm.free() }
-                var batched = [Float](repeating: 0, count: t * rows)
-                mm.applyPerRow(x, rows: t, w, &batched)
-                for i in 0..<t {
-                    var single = [Float](repeating: 0, count: rows)
-                    x.withUnsafeBufferPointer { mm.applyPerRow($0.baseAddress! + i * cols, rows: 1, w, &single) }
-                    #expect(Array(batched[(i * rows)..<((i + 1) * rows)]) == single, "\(type) row \(i)")
+            var extreme = randomMatrix(type, rows: rows, cols: cols, seed: 9)
+            let block = type == .q8_0 ? 34 : type == .q4_1 ? 20 : 18, codes = type == .q8_0 ? 2 : block - 16
+            for b in 0..<(rows * cols / 32) {
+                for j in codes..<block { extreme[b * block + j] = type == .q8_0 ? 0x81 : (b % 2 == 0 ? 0xFF : 0x00) }
+            }
+            for (bytes, x) in [(randomMatrix(type, rows: rows, cols: cols, seed: 5), x), (extreme, extremes)] {
+                bytes.withUnsafeBytes { raw in
+                    let w = WeightMatrix(type: type, data: raw.baseAddress!, rows: rows, cols: cols)
+                    var mm = MatMul()
+                    defer { mm.free() }
+                    var batched = [Float](repeating: 0, count: t * rows)
+                    mm.applyPerRow(x, rows: t, w, &batched)
+                    for i in 0..<t {
+                        var single = [Float](repeating: 0, count: rows)
+                        x.withUnsafeBufferPointer { mm.applyPerRow($0.baseAddress! + i * cols, rows: 1, w, &single) }
+                        #expect(Array(batched[(i * rows)..<((i + 1) * rows)]) == single, "\(type) row \(i)")
+                    }
                 }
             }
         }
