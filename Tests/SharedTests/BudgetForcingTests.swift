@@ -163,10 +163,10 @@ import Shared
         }
     }
 
-    @Test func resultsDoNotDependOnTheBatchSizeAndKeepInputOrder() throws {
+    @Test func resultsDoNotDependOnTheBatchSizeOrThreadCountAndKeepInputOrder() throws {
         let args = ["--max-thinking-tokens", "40", "--wait", "1", "--max-answer-tokens", "16", "--temperature", "0.8", "--seed", "5", "--samples", "2"]
-        let one = try run(args + ["--batch", "1"]).records
-        let eight = try run(args + ["--batch", "8"]).records
+        let one = try run(args + ["--batch", "1", "--threads", "2"]).records
+        let eight = try run(args + ["--batch", "8", "--threads", "1"]).records
         #expect(one.map { $0["id"] as! String } == questions.indices.map { "q\($0)" })
         #expect(stable(one) == stable(eight))
         #expect(one.allSatisfy { ($0["outputs"] as! [[String: Any]]).count == 2 })

@@ -9,7 +9,7 @@ public struct MatMul {
     var slabFloats = 0
     var qx: QuantizedMatVec.QuantizedRow
     var qt: BatchedQuantizedMatVec.Transposed
-    static let slabRows = 128
+    static let slabRows = 64
     /// At or below this many activation rows the quantized matvec beats dequantize + sgemm.
     static let matvecMaxRows = 2
 
@@ -60,7 +60,7 @@ public struct MatMul {
         }
         if w.type == .f32 {
             let wp = w.data.assumingMemoryBound(to: Float.self)
-            Parallel.forRanges(w.rows, minPerThread: 32) { r in
+            Self.forEachFixedSlab(w.rows) { _, r in
                 for i in 0..<t { BLAS.gemv(r.count, w.cols, wp + r.lowerBound * w.cols, x + i * w.cols, out + i * w.rows + r.lowerBound) }
             }
             return
@@ -71,23 +71,29 @@ public struct MatMul {
         }
     }
 
-    /// Dequantizes W a slab of rows at a time (each worker share with its own scratch) and hands each
-    /// slab over: body(slab [n × cols], first row, n).
+    /// Runs body(part, rows) over W's rows in fixed slabs of `slabRows` (the last one shorter), the slabs
+    /// shared out over the worker pool; `part` (< Parallel.threads) names the worker's scratch. BLAS sees
+    /// the same slabs whatever the thread count, so results do not depend on it.
+    static func forEachFixedSlab(_ rows: Int, _ body: (Int, Range<Int>) -> Void) {
+        let n = (rows + slabRows - 1) / slabRows
+        let parts = min(Parallel.threads, n)
+        Parallel.forRanges(parts) { pr in
+            for part in pr {
+                for s in (n * part / parts)..<(n * (part + 1) / parts) {
+                    body(part, (s * slabRows)..<min(rows, (s + 1) * slabRows))
+                }
+            }
+        }
+    }
+
+    /// Dequantizes W a slab of rows at a time (each worker with its own scratch) and hands each slab
+    /// over: body(slab [n × cols], first row, n).
     mutating func forEachSlab(_ w: WeightMatrix, _ body: (UnsafeMutablePointer<Float>, Int, Int) -> Void) {
         ensure(slab: Self.slabRows * w.cols, activations: 0)
         let slabs = self.slabs
-        let parts = min(Parallel.threads, max(1, w.rows / 32))
-        Parallel.forRanges(parts) { pr in
-            for part in pr {
-                let lo = w.rows * part / parts, hi = w.rows * (part + 1) / parts
-                var r0 = lo
-                while r0 < hi {
-                    let n = min(Self.slabRows, hi - r0)
-                    for r in 0..<n { Dequantize.row(w.type, w.row(r0 + r), slabs[part] + r * w.cols, w.cols) }
-                    body(slabs[part], r0, n)
-                    r0 += n
-                }
-            }
+        Self.forEachFixedSlab(w.rows) { part, r in
+            for i in r { Dequantize.row(w.type, w.row(i), slabs[part] + (i - r.lowerBound) * w.cols, w.cols) }
+            body(slabs[part], r.lowerBound, r.count)
         }
     }
 
@@ -98,7 +104,7 @@ public struct MatMul {
         }
         if w.type == .f32 {
             let wp = w.data.assumingMemoryBound(to: Float.self)
-            Parallel.forRanges(w.rows, minPerThread: 32) { r in
+            Self.forEachFixedSlab(w.rows) { _, r in
                 BLAS.gemmNT(t, r.count, w.cols, x, lda: w.cols, wp + r.lowerBound * w.cols, ldb: w.cols, out + r.lowerBound, ldc: w.rows)
             }
             return
