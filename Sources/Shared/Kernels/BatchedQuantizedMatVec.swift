@@ -22,7 +22,7 @@ public enum BatchedQuantizedMatVec {
         return 16 * (g / 2) + 4 * m + 2 * (g % 2)
     }
 
-    /// Activation rows quantized as in `QuantizedRow`, laid out for the batched kernel.
+    /// Activation rows quantized as in `QuantizedRow` (same codes, scales, sums), laid out for the batched kernel.
     public struct Transposed {
         public var pairs: UnsafeMutablePointer<UInt32>    // [nb][16 slots][16 sequences] (two Int16 codes)
         public var scales: UnsafeMutablePointer<Float>    // [nb][16]
@@ -40,21 +40,27 @@ public enum BatchedQuantizedMatVec {
             pairs.deallocate(); scales.deallocate(); sums.deallocate()
         }
 
-        /// Fills lanes 0..<n from rows of a `QuantizedRow` (row-major codes), zeroing the unused lanes.
-        public func load(_ q: QuantizedMatVec.QuantizedRow, first: Int, n: Int, cols: Int) {
-            let nb = cols / 32, lanes = BatchedQuantizedMatVec.lanes
-            for t in 0..<lanes {
-                let live = t < n
-                for b in 0..<nb {
-                    let src = q.codes + (first + t) * cols + b * 32
-                    let dst = pairs + b * 16 * lanes + t
-                    for s in 0..<16 {
-                        let p = BatchedQuantizedMatVec.pairStart(s)
-                        let pair = UInt32(UInt16(bitPattern: Int16(src[p]))) | UInt32(UInt16(bitPattern: Int16(src[p + 1]))) << 16
-                        dst[s * lanes] = live ? pair : 0
+        /// Quantizes blocks `blocks` of activation rows first..<first+n of x (`cols` floats per row) into
+        /// lanes 0..<n, zeroing the unused lanes. Blocks are independent, so workers can share them out.
+        public func fill(_ x: UnsafePointer<Float>, first: Int, n: Int, cols: Int, blocks: Range<Int>) {
+            let lanes = BatchedQuantizedMatVec.lanes
+            withUnsafeTemporaryAllocation(of: Int8.self, capacity: 32) { buf in
+                let codes = buf.baseAddress!
+                for b in blocks {
+                    let dst = pairs + b * 16 * lanes
+                    for t in 0..<lanes {
+                        guard t < n else {
+                            for s in 0..<16 { dst[s * lanes + t] = 0 }
+                            scales[b * lanes + t] = 0
+                            sums[b * lanes + t] = 0
+                            continue
+                        }
+                        (scales[b * lanes + t], sums[b * lanes + t]) = QuantizedMatVec.quantizeBlock(x + (first + t) * cols + b * 32, codes)
+                        for s in 0..<16 {
+                            let p = BatchedQuantizedMatVec.pairStart(s)
+                            dst[s * lanes + t] = UInt32(UInt16(bitPattern: Int16(codes[p]))) | UInt32(UInt16(bitPattern: Int16(codes[p + 1]))) << 16
+                        }
                     }
-                    scales[b * lanes + t] = live ? q.scales[(first + t) * nb + b] : 0
-                    sums[b * lanes + t] = live ? q.sums[(first + t) * nb + b] : 0
                 }
             }
         }

@@ -38,20 +38,21 @@ public struct MatMul {
     /// activation matvec over all rows at once; others: a gemv per row.
     public mutating func applyPerRow(_ x: UnsafePointer<Float>, rows t: Int, _ w: WeightMatrix, _ out: UnsafeMutablePointer<Float>) {
         if w.type.isQuantized {
-            ensure(slab: 0, activations: t * w.cols + 32)
             if w.cols > qt.capacity { qt.free(); qt = BatchedQuantizedMatVec.Transposed(capacity: w.cols) }
-            let qx = self.qx, qt = self.qt
-            for i in 0..<t { qx.quantize(x + i * w.cols, cols: w.cols, at: i) }
             if t == 1 {
+                ensure(slab: 0, activations: w.cols)
+                let qx = self.qx
+                qx.quantize(x, cols: w.cols)
                 Parallel.forRanges(w.rows, minPerThread: 64) { r in
                     QuantizedMatVec.apply(w, codes: qx.codes, scales: qx.scales, sums: qx.sums, out, rows: r)
                 }
                 return
             }
+            let qt = self.qt
             var first = 0
             while first < t {
                 let n = min(BatchedQuantizedMatVec.lanes, t - first)
-                qt.load(qx, first: first, n: n, cols: w.cols)
+                Parallel.forRanges(w.cols / 32) { blocks in qt.fill(x, first: first, n: n, cols: w.cols, blocks: blocks) }
                 let o = out + first * w.rows
                 Parallel.forRanges(w.rows, minPerThread: 64) { r in BatchedQuantizedMatVec.apply(w, qt, n: n, o, ldy: w.rows, rows: r) }
                 first += n

@@ -28,16 +28,21 @@ public enum QuantizedMatVec {
         public func quantize(_ x: UnsafePointer<Float>, cols: Int, at row: Int = 0) {
             let codes = self.codes + row * cols, scales = self.scales + row * (cols / 32), sums = self.sums + row * (cols / 32)
             for b in 0..<(cols / 32) {
-                let xb = x + b * 32
-                var amax: Float = 0, sum: Float = 0
-                for j in 0..<32 { amax = max(amax, abs(xb[j])); sum += xb[j] }
-                let d = amax / 127
-                let inv: Float = d > 0 ? 1 / d : 0
-                for j in 0..<32 { codes[b * 32 + j] = Int8((xb[j] * inv).rounded(.toNearestOrEven)) }
-                scales[b] = d
-                sums[b] = sum
+                (scales[b], sums[b]) = QuantizedMatVec.quantizeBlock(x + b * 32, codes + b * 32)
             }
         }
+    }
+
+    /// One block of 32 activations → codes round(x/d) with d = max|x| / 127; returns d and the exact
+    /// block sum Σx. Every kernel quantizes through this, so their codes agree bit for bit.
+    @inline(__always)
+    public static func quantizeBlock(_ xb: UnsafePointer<Float>, _ codes: UnsafeMutablePointer<Int8>) -> (scale: Float, sum: Float) {
+        var amax: Float = 0, sum: Float = 0
+        for j in 0..<32 { amax = max(amax, abs(xb[j])); sum += xb[j] }
+        let d = amax / 127
+        let inv: Float = d > 0 ? 1 / d : 0
+        for j in 0..<32 { codes[j] = Int8((xb[j] * inv).rounded(.toNearestOrEven)) }
+        return (d, sum)
     }
 
     @inline(__always) static func half(_ p: UnsafeRawPointer, _ off: Int) -> Float {
