@@ -106,6 +106,37 @@ import Shared
         }
     }
 
+    @Test func fp32DecodeRowsMatchTheProductAndDoNotDependOnTheBatch() {
+        // 150 columns: 9 full 16-lane chunks and a tail of 6; 83 rows: a short row tile. Batches of 5 and 7
+        // end on the one-sequence path and on a padded four-sequence tile.
+        let rows = 83, cols = 150
+        var rng = SplitMix64(seed: 21)
+        let w = (0..<(rows * cols)).map { _ in Float(Int(rng.next() % 2001) - 1000) / 3000 }
+        let x = (0..<(7 * cols)).map { _ in Float(Int(rng.next() % 2001) - 1000) / 1000 }
+        w.withUnsafeBytes { raw in
+            let m = WeightMatrix(type: .f32, data: raw.baseAddress!, rows: rows, cols: cols)
+            var mm = MatMul()
+            defer { mm.free() }
+            var single = [[Float]]()
+            for i in 0..<7 {
+                var y = [Float](repeating: 0, count: rows)
+                x.withUnsafeBufferPointer { mm.applyPerRow($0.baseAddress! + i * cols, rows: 1, m, &y) }
+                single.append(y)
+                var worst = 0.0
+                for r in 0..<rows {
+                    let ref = (0..<cols).reduce(0.0) { $0 + Double(w[r * cols + $1]) * Double(x[i * cols + $1]) }
+                    worst = max(worst, abs(Double(y[r]) - ref))
+                }
+                #expect(worst < 1e-5, "row \(i): max error \(worst)")
+            }
+            for t in [5, 7] {
+                var batched = [Float](repeating: 0, count: t * rows)
+                mm.applyPerRow(x, rows: t, m, &batched)
+                for i in 0..<t { #expect(Array(batched[(i * rows)..<((i + 1) * rows)]) == single[i], "batch \(t) row \(i)") }
+            }
+        }
+    }
+
     @Test func workerPoolRunsEveryTaskOnceAcrossManyCalls() {
         var counts = [Int](repeating: 0, count: 1000)
         counts.withUnsafeMutableBufferPointer { c in

@@ -35,7 +35,7 @@ public struct MatMul {
 
     /// The decode kernel for `t` independent rows (one per sequence of a batch): each row's result is the
     /// same as if it were computed alone, whatever else is in the batch. Quantized weights: the 8-bit
-    /// activation matvec over all rows at once; others: a gemv per row.
+    /// activation matvec over all rows at once; fp32: `Fp32MatVec`; fp16/bf16: a gemv per row.
     public mutating func applyPerRow(_ x: UnsafePointer<Float>, rows t: Int, _ w: WeightMatrix, _ out: UnsafeMutablePointer<Float>) {
         if w.type.isQuantized {
             if w.cols > qt.capacity { qt.free(); qt = BatchedQuantizedMatVec.Transposed(capacity: w.cols) }
@@ -61,9 +61,7 @@ public struct MatMul {
         }
         if w.type == .f32 {
             let wp = w.data.assumingMemoryBound(to: Float.self)
-            Self.forEachFixedSlab(w.rows, size: Self.fp32SlabRows(w.rows)) { _, r in
-                for i in 0..<t { BLAS.gemv(r.count, w.cols, wp + r.lowerBound * w.cols, x + i * w.cols, out + i * w.rows + r.lowerBound) }
-            }
+            Parallel.forRanges(w.rows, minPerThread: 64) { r in Fp32MatVec.apply(wp, cols: w.cols, x, n: t, out, ldy: w.rows, rows: r) }
             return
         }
         // fp16/bf16 weights: dequantized slabs, then a gemv per activation row.
