@@ -104,15 +104,27 @@ public struct MatMul {
             applyPerRow(x, rows: t, w, out)
             return
         }
+        apply(x, groups: [0..<t], w, out)
+    }
+
+    /// out[rows of g] = x[rows of g] · Wᵀ for each group g of activation rows (several prompts prefilled in
+    /// one pass): one sgemm per group and slab, exactly the calls the group would get alone, but each slab
+    /// of quantized W is dequantized once for all groups.
+    public mutating func apply(_ x: UnsafePointer<Float>, groups: [Range<Int>], _ w: WeightMatrix, _ out: UnsafeMutablePointer<Float>) {
         if w.type == .f32 {
             let wp = w.data.assumingMemoryBound(to: Float.self)
             Self.forEachFixedSlab(w.rows, size: Self.fp32SlabRows(w.rows)) { _, r in
-                BLAS.gemmNT(t, r.count, w.cols, x, lda: w.cols, wp + r.lowerBound * w.cols, ldb: w.cols, out + r.lowerBound, ldc: w.rows)
+                for g in groups {
+                    BLAS.gemmNT(g.count, r.count, w.cols, x + g.lowerBound * w.cols, lda: w.cols, wp + r.lowerBound * w.cols, ldb: w.cols,
+                                out + g.lowerBound * w.rows + r.lowerBound, ldc: w.rows)
+                }
             }
             return
         }
         forEachSlab(w) { slab, r0, n in
-            BLAS.gemmNT(t, n, w.cols, x, lda: w.cols, slab, ldb: w.cols, out + r0, ldc: w.rows)
+            for g in groups {
+                BLAS.gemmNT(g.count, n, w.cols, x + g.lowerBound * w.cols, lda: w.cols, slab, ldb: w.cols, out + g.lowerBound * w.rows + r0, ldc: w.rows)
+            }
         }
     }
 }

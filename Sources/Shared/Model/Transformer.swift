@@ -101,7 +101,8 @@ public final class Transformer {
     }
 
     /// The layers over all groups' rows. Rows are laid out small groups (≤ 2 tokens) first, so their
-    /// matmuls run together through the per-row kernel; each longer group gets the block kernel alone.
+    /// matmuls run together through the per-row kernel; each longer group gets its own sgemm calls, over
+    /// weight slabs dequantized once for all of them.
     /// Returns the row index of each group's last token.
     @discardableResult
     func pass(_ groups: [Group]) -> [Int] {
@@ -125,19 +126,17 @@ public final class Transformer {
                 Dequantize.row(weights.embed.type, weights.embed.row(id), x + r * c.dim, c.dim)
             }
         }
-        func matmul(_ inp: UnsafeMutablePointer<Float>, _ w: WeightMatrix, _ out: UnsafeMutablePointer<Float>, _ inDim: Int, _ outDim: Int) {
+        let largeRows = large.map { rowStart[$0]..<(rowStart[$0] + groups[$0].tokens.count) }
+        func matmul(_ inp: UnsafeMutablePointer<Float>, _ w: WeightMatrix, _ out: UnsafeMutablePointer<Float>) {
             if smallRows > 0 { mm.applyPerRow(inp, rows: smallRows, w, out) }
-            for i in large {
-                let r = rowStart[i]
-                mm.apply(inp + r * inDim, rows: groups[i].tokens.count, w, out + r * outDim)
-            }
+            if !largeRows.isEmpty { mm.apply(inp, groups: largeRows, w, out) }
         }
         for (l, w) in weights.layers.enumerated() {
             // Attention block: x += Wo · attn(rope(Wq·n(x)), rope(Wk·n(x)), Wv·n(x)).
             RMSNorm.forward(x, w.attnNorm, xb, rows: t, dim: c.dim, eps: c.normEps)
-            matmul(xb, w.q, q, c.dim, c.qDim)
-            matmul(xb, w.k, k, c.dim, c.kvDim)
-            matmul(xb, w.v, v, c.dim, c.kvDim)
+            matmul(xb, w.q, q)
+            matmul(xb, w.k, k)
+            matmul(xb, w.v, v)
             if let b = w.qBias { addBias(q, b, rows: t, dim: c.qDim) }
             if let b = w.kBias { addBias(k, b, rows: t, dim: c.kvDim) }
             if let b = w.vBias { addBias(v, b, rows: t, dim: c.kvDim) }
@@ -149,14 +148,14 @@ public final class Transformer {
             }
             Attention.forward(groups: groups.indices.map { (rowStart[$0], groups[$0].tokens.count, groups[$0].start, groups[$0].slot) },
                               q: q, out: att, cache: cache, layer: l, heads: c.heads, scores: scores)
-            matmul(att, w.o, xb, c.qDim, c.dim)
+            matmul(att, w.o, xb)
             for i in 0..<(t * c.dim) { x[i] += xb[i] }
             // FFN block: x += Wdown · (silu(Wgate·n(x)) ⊙ Wup·n(x)).
             RMSNorm.forward(x, w.ffnNorm, xb, rows: t, dim: c.dim, eps: c.normEps)
-            matmul(xb, w.gate, g, c.dim, c.hiddenDim)
-            matmul(xb, w.up, u, c.dim, c.hiddenDim)
+            matmul(xb, w.gate, g)
+            matmul(xb, w.up, u)
             SwiGLU.forward(g, u, g, count: t * c.hiddenDim)
-            matmul(g, w.down, xb, c.hiddenDim, c.dim)
+            matmul(g, w.down, xb)
             for i in 0..<(t * c.dim) { x[i] += xb[i] }
         }
         return groups.indices.map { rowStart[$0] + groups[$0].tokens.count - 1 }
