@@ -12,6 +12,9 @@ public struct MatMul {
     static let slabRows = 64
     /// At or below this many activation rows the quantized matvec beats dequantize + sgemm.
     static let matvecMaxRows = 2
+    /// Up to this many rows one matvec per row beats the 16-lane batched kernel, whose cost does not
+    /// shrink with the rows it carries (SmolLM2, 2 threads: ~5 ms per row and step against ~27 ms).
+    static let perRowMaxRows = 4
 
     public init() {
         qx = QuantizedMatVec.QuantizedRow(capacity: 32)
@@ -39,12 +42,15 @@ public struct MatMul {
     public mutating func applyPerRow(_ x: UnsafePointer<Float>, rows t: Int, _ w: WeightMatrix, _ out: UnsafeMutablePointer<Float>) {
         if w.type.isQuantized {
             if w.cols > qt.capacity { qt.free(); qt = BatchedQuantizedMatVec.Transposed(capacity: w.cols) }
-            if t == 1 {
-                ensure(slab: 0, activations: w.cols)
-                let qx = self.qx
-                qx.quantize(x, cols: w.cols)
+            if t <= Self.perRowMaxRows {
+                ensure(slab: 0, activations: t * w.cols)
+                let qx = self.qx, nb = w.cols / 32
+                for i in 0..<t { qx.quantize(x + i * w.cols, cols: w.cols, at: i) }
                 Parallel.forRanges(w.rows, minPerThread: 64) { r in
-                    QuantizedMatVec.apply(w, codes: qx.codes, scales: qx.scales, sums: qx.sums, out, rows: r)
+                    for i in 0..<t {
+                        QuantizedMatVec.apply(w, codes: qx.codes + i * w.cols, scales: qx.scales + i * nb, sums: qx.sums + i * nb,
+                                              out + i * w.rows, rows: r)
+                    }
                 }
                 return
             }
