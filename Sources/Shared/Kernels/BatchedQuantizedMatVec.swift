@@ -1,6 +1,7 @@
 import Synchronization
 
-/// The decode kernel for a batch of 2…16 activation rows (one per sequence), as a small GEMM:
+/// The decode kernel for a batch of 5…16 activation rows (one per sequence; fewer take the single-row
+/// kernel once per row), as a small GEMM:
 /// Y[t, r] = Σ_b scale(r, b, t) · Σ_j W[r, b·32 + j] · X[t, b·32 + j] with integer inner sums.
 ///
 /// Lanes run over sequences, so no per-block horizontal sum is needed. Codes go two positions per 32-bit

@@ -1,8 +1,9 @@
-/// out[T×rows] = x[T×cols] · Wᵀ for any weight type. The rows of W are split over the worker pool and each
-/// share goes through single-threaded OpenBLAS (fp32 weights) or, for quantized weights, the register-level
-/// matvec when T is small (decode) or slabs of dequantized rows fed to sgemm (prefill: the dequantization
-/// is paid once per slab for all T rows). OpenBLAS's own threads stay off: two spinning pools on two
-/// cores fight, and a fixed split keeps results independent of timing.
+/// out[T×rows] = x[T×cols] · Wᵀ for any weight type. Decode rows (one per sequence) go through our own
+/// kernels (quantized: 8-bit activation matvec, batched up to 16 sequences; fp32: `Fp32MatVec`); prefill
+/// rows through single-threaded OpenBLAS sgemm over fixed slabs of W (quantized slabs dequantized once
+/// for all rows). The rows of W are shared out over the worker pool; OpenBLAS's own threads stay off (two
+/// spinning pools on two cores fight), and every split is fixed by the matrix, so results depend on
+/// neither timing nor thread count.
 public struct MatMul {
     /// One dequantization slab per worker share.
     var slabs: [UnsafeMutablePointer<Float>] = []
