@@ -73,10 +73,6 @@ public enum BatchedQuantizedMatVec {
         return unsafeBitCast(v &+ magic, to: SIMD16<Float>.self) - SIMD16<Float>(repeating: 12_582_912)
     }
 
-    @inline(__always) static func half(_ p: UnsafeRawPointer, _ off: Int) -> Float {
-        Float(Float16(bitPattern: p.loadUnaligned(fromByteOffset: off, as: UInt16.self)))
-    }
-
     /// One 32-bit scratch word broadcast to all 16 lanes, seen as 32 Int16 (a code pair per lane).
     @inline(__always) static func pairs(_ p: UnsafeMutablePointer<UInt32>, _ i: Int) -> SIMD32<Int16> {
         unsafeBitCast(SIMD16<UInt32>(repeating: p[i]), to: SIMD32<Int16>.self)
@@ -145,11 +141,9 @@ public enum BatchedQuantizedMatVec {
     /// Keeps the touch-ahead loads of `tiles` from being optimized away.
     static let sink = Atomic<UInt8>(0)
 
-    /// A short last tile repeats its last row; the copies are not stored.
-    @inline(__always) static func store(_ tot: SIMD16<Float>, tile: SIMD4<Int>, k: Int, _ n: Int, _ y: UnsafeMutablePointer<Float>, _ ldy: Int) {
-        let r = tile[k]
-        guard r == tile[0] + k else { return }
-        for t in 0..<n { y[t * ldy + r] = tot[t] }
+    @inline(__always) static func store(_ tot: SIMD16<Float>, tile: Tile4, k: Int, _ n: Int, _ y: UnsafeMutablePointer<Float>, _ ldy: Int) {
+        guard !tile.isCopy(k) else { return }
+        for t in 0..<n { y[t * ldy + tile[k]] = tot[t] }
     }
 
     /// Per block and sequence lane, each Int16 half adds 16 products: |code| ≤ 15 (Q4, Q8_0's l) or ≤ 8
@@ -158,6 +152,7 @@ public enum BatchedQuantizedMatVec {
                                      _ rows: Range<Int>, _ format: F.Type) {
         let nb = w.cols / 32
         let split = F.split, hasMin = F.hasMin, blockBytes = F.blockBytes, codeOffset = F.codeOffset
+        let half = QuantizedMatVec.half   // the f16 scale and min of a block
         let xp = UnsafeRawPointer(x.pairs), sc = UnsafeRawPointer(x.scales), sm = UnsafeRawPointer(x.sums)
         // Unpacked weight pairs [row][slot]: the codes (Q8_0: low nibbles), then Q8_0's high nibbles.
         let wq = UnsafeMutablePointer<UInt32>.allocate(capacity: 2 * rowTile * 16), wh = wq + rowTile * 16
@@ -166,7 +161,7 @@ public enum BatchedQuantizedMatVec {
         defer { sink.store(touched, ordering: .relaxed) }
         var r = rows.lowerBound
         while r < rows.upperBound {
-            let tile = SIMD4(r, min(r + 1, rows.upperBound - 1), min(r + 2, rows.upperBound - 1), min(r + 3, rows.upperBound - 1))
+            let tile = Tile4(r, last: rows.upperBound - 1)
             r += rowTile
             let rp = (w.row(tile[0]), w.row(tile[1]), w.row(tile[2]), w.row(tile[3]))
             // Q8_0 rows stream from memory faster when a tile a few ahead is touched first (one load per

@@ -23,30 +23,30 @@ public enum Fp32MatVec {
         let chunks = cols / 16
         var r = rows.lowerBound
         while r < rows.upperBound {
-            // A short last tile repeats its last row (and sequence); the copies are not stored.
-            let last = rows.upperBound - 1
-            let rr = SIMD4(r, min(r + 1, last), min(r + 2, last), min(r + 3, last))
+            let rr = Tile4(r, last: rows.upperBound - 1)
             let wp = (w + rr[0] * cols, w + rr[1] * cols, w + rr[2] * cols, w + rr[3] * cols)
-            let wr = (UnsafeRawPointer(wp.0), UnsafeRawPointer(wp.1), UnsafeRawPointer(wp.2), UnsafeRawPointer(wp.3))
+            // The four rows' chunk at byte offset o.
+            @inline(__always) func weights(_ o: Int) -> (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>) {
+                (UnsafeRawPointer(wp.0).loadUnaligned(fromByteOffset: o, as: SIMD16<Float>.self),
+                 UnsafeRawPointer(wp.1).loadUnaligned(fromByteOffset: o, as: SIMD16<Float>.self),
+                 UnsafeRawPointer(wp.2).loadUnaligned(fromByteOffset: o, as: SIMD16<Float>.self),
+                 UnsafeRawPointer(wp.3).loadUnaligned(fromByteOffset: o, as: SIMD16<Float>.self))
+            }
             var t = 0
             while t < n {
-                let tt = SIMD4(t, min(t + 1, n - 1), min(t + 2, n - 1), min(t + 3, n - 1))
+                let tt = Tile4(t, last: n - 1)
                 let xp = (x + tt[0] * cols, x + tt[1] * cols, x + tt[2] * cols, x + tt[3] * cols)
                 @inline(__always) func put(_ acc: SIMD16<Float>, _ wi: UnsafePointer<Float>, _ xj: UnsafePointer<Float>, _ i: Int, _ j: Int) {
-                    guard rr[i] == r + i, tt[j] == t + j else { return }
+                    guard !rr.isCopy(i), !tt.isCopy(j) else { return }
                     y[tt[j] * ldy + rr[i]] = finish(acc, wi, xj, cols: cols)
                 }
                 if n - t == 1 {
                     // One sequence left (single-stream decode): no duplicated work.
-                    let xr = (UnsafeRawPointer(xp.0), ())
                     var a00 = SIMD16<Float>(), a10 = SIMD16<Float>(), a20 = SIMD16<Float>(), a30 = SIMD16<Float>()
                     for c in 0..<chunks {
                         let o = c * 64
-                        let w0 = wr.0.loadUnaligned(fromByteOffset: o, as: SIMD16<Float>.self)
-                        let w1 = wr.1.loadUnaligned(fromByteOffset: o, as: SIMD16<Float>.self)
-                        let w2 = wr.2.loadUnaligned(fromByteOffset: o, as: SIMD16<Float>.self)
-                        let w3 = wr.3.loadUnaligned(fromByteOffset: o, as: SIMD16<Float>.self)
-                        let x0 = xr.0.loadUnaligned(fromByteOffset: o, as: SIMD16<Float>.self)
+                        let (w0, w1, w2, w3) = weights(o)
+                        let x0 = UnsafeRawPointer(xp.0).loadUnaligned(fromByteOffset: o, as: SIMD16<Float>.self)
                         a00 = a00.addingProduct(w0, x0)
                         a10 = a10.addingProduct(w1, x0)
                         a20 = a20.addingProduct(w2, x0)
@@ -64,10 +64,7 @@ public enum Fp32MatVec {
                         a30 = SIMD16<Float>(), a31 = SIMD16<Float>(), a32 = SIMD16<Float>(), a33 = SIMD16<Float>()
                     for c in 0..<chunks {
                         let o = c * 64
-                        let w0 = wr.0.loadUnaligned(fromByteOffset: o, as: SIMD16<Float>.self)
-                        let w1 = wr.1.loadUnaligned(fromByteOffset: o, as: SIMD16<Float>.self)
-                        let w2 = wr.2.loadUnaligned(fromByteOffset: o, as: SIMD16<Float>.self)
-                        let w3 = wr.3.loadUnaligned(fromByteOffset: o, as: SIMD16<Float>.self)
+                        let (w0, w1, w2, w3) = weights(o)
                         let x0 = xr.0.loadUnaligned(fromByteOffset: o, as: SIMD16<Float>.self)
                         let x1 = xr.1.loadUnaligned(fromByteOffset: o, as: SIMD16<Float>.self)
                         let x2 = xr.2.loadUnaligned(fromByteOffset: o, as: SIMD16<Float>.self)

@@ -42,7 +42,6 @@ public struct MatMul {
     /// activation matvec over all rows at once; fp32: `Fp32MatVec`; fp16/bf16: a gemv per row.
     public mutating func applyPerRow(_ x: UnsafePointer<Float>, rows t: Int, _ w: WeightMatrix, _ out: UnsafeMutablePointer<Float>) {
         if w.type.isQuantized {
-            if w.cols > qt.capacity { qt.free(); qt = BatchedQuantizedMatVec.Transposed(capacity: w.cols) }
             if t <= Self.perRowMaxRows {
                 ensure(slab: 0, activations: t * w.cols)
                 let qx = self.qx, nb = w.cols / 32
@@ -55,6 +54,7 @@ public struct MatMul {
                 }
                 return
             }
+            if w.cols > qt.capacity { qt.free(); qt = BatchedQuantizedMatVec.Transposed(capacity: w.cols) }
             let qt = self.qt
             var first = 0
             while first < t {
@@ -118,20 +118,17 @@ public struct MatMul {
     /// one pass): one sgemm per group and slab, exactly the calls the group would get alone, but each slab
     /// of quantized W is dequantized once for all groups.
     public mutating func apply(_ x: UnsafePointer<Float>, groups: [Range<Int>], _ w: WeightMatrix, _ out: UnsafeMutablePointer<Float>) {
-        if w.type == .f32 {
-            let wp = w.data.assumingMemoryBound(to: Float.self)
-            Self.forEachFixedSlab(w.rows, size: Self.fp32SlabRows(w.rows)) { _, r in
-                for g in groups {
-                    BLAS.gemmNT(g.count, r.count, w.cols, x + g.lowerBound * w.cols, lda: w.cols, wp + r.lowerBound * w.cols, ldb: w.cols,
-                                out + g.lowerBound * w.rows + r.lowerBound, ldc: w.rows)
-                }
-            }
-            return
-        }
-        forEachSlab(w) { slab, r0, n in
+        // out[g, r0..<r0+n] = x[g] · slab[n × cols]ᵀ for every group g.
+        func gemms(_ slab: UnsafePointer<Float>, _ r0: Int, _ n: Int) {
             for g in groups {
                 BLAS.gemmNT(g.count, n, w.cols, x + g.lowerBound * w.cols, lda: w.cols, slab, ldb: w.cols, out + g.lowerBound * w.rows + r0, ldc: w.rows)
             }
         }
+        if w.type == .f32 {
+            let wp = w.data.assumingMemoryBound(to: Float.self)
+            Self.forEachFixedSlab(w.rows, size: Self.fp32SlabRows(w.rows)) { _, r in gemms(wp + r.lowerBound * w.cols, r.lowerBound, r.count) }
+            return
+        }
+        forEachSlab(w) { slab, r0, n in gemms(slab, r0, n) }
     }
 }
