@@ -2,7 +2,8 @@
 import PackageDescription
 
 // One package: five thin command-line tools over one library (`Shared`) and three C libraries
-// found through pkg-config (Debian: libjansson-dev, libzstd-dev, libopenblas-dev; `make deps`).
+// found through pkg-config (Debian: libjansson-dev, libzstd-dev, libopenblas-dev, libgmp-dev, libmpfr-dev;
+// `make deps`).
 let tools = ["s1-fetch", "s1-filter", "s1-sft", "s1-think", "s1-score"]
 
 let package = Package(
@@ -18,10 +19,13 @@ let package = Package(
                        providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
+        // The judge's exact rationals (GMP) and correctly rounded high-precision reals (MPFR).
+        .systemLibrary(name: "CGMP", path: "Sources/CGMP", pkgConfig: "gmp", providers: [.apt(["libgmp-dev"])]),
+        .systemLibrary(name: "CMPFR", path: "Sources/CMPFR", pkgConfig: "mpfr", providers: [.apt(["libmpfr-dev"])]),
         .target(
             name: "Shared",
             dependencies: [
-                "CZstd", "COpenBLAS",   // jansson is only the tests' reference parser
+                "CZstd", "COpenBLAS", "CGMP", "CMPFR",   // jansson is only the tests' reference parser
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // Release code is compiled for the CPU that builds it (as llama.cpp's default GGML_NATIVE): the

@@ -32,10 +32,14 @@ public enum Grader {
             guard o.isObject else { throw InputError(r.source, line: r.line, "outputs[\(i)] is not an object") }
             let section = FinalAnswer.section(text: o["text"]?.string, answer: o["answer"]?.string)
             let extracted = FinalAnswer.extract(section)
-            let ok = Judge.correct(extracted: extracted, gold: gold)
-            var members = o.members.filter { $0.key != "extracted" && $0.key != "correct" }.map { ($0.key, JSONValue.ref($0.value)) }
+            // Several boxes in the answer section may together be the answer (a list or set).
+            let boxes = FinalAnswer.allBoxed(section)
+            let verdict = Judge.verdict(extracted: extracted, gold: gold, alternatives: boxes.count > 1 ? [boxes.joined(separator: ", ")] : [], section: section)
+            let ok = verdict.correct
+            var members = o.members.filter { !["extracted", "correct", "judge_note"].contains($0.key) }.map { ($0.key, JSONValue.ref($0.value)) }
             members.append(("extracted", extracted.map { .string($0) } ?? .null))
             members.append(("correct", .bool(ok)))
+            if let note = verdict.note { members.append(("judge_note", .string(note))) }
             graded.append(.object(members))
             let k = runKey(o)
             if runs[k] == nil { order.append(k) }

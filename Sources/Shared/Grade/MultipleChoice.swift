@@ -2,12 +2,20 @@
 /// `Answer: b`, `$C$`, `\text{(C)}`, or a bare letter. Two different letters, or none, give nil: never a
 /// default letter.
 public enum MultipleChoice {
-    public static func isLetterGold(_ gold: String) -> Bool {
-        let g = gold.trimmingWhitespace()
-        return g.count == 1 && "ABCDEFGHIJ".contains(g.uppercased())
+    public static func isLetterGold(_ gold: String) -> Bool { goldLetter(gold) != nil }
+
+    /// The gold letter: `C`, `(C)`, `\text{C}`, `$C$`.
+    public static func goldLetter(_ gold: String) -> Character? {
+        var g = gold
+        for w in ["\\text", "\\textbf", "\\mathrm", "$", "{", "}", "(", ")", "\\(", "\\)"] { g = g.replacingOccurrences(of: w, with: "") }
+        g = g.trimmingWhitespace()
+        guard g.count == 1, "ABCDEFGHIJ".contains(g.uppercased()) else { return nil }
+        return Character(g.uppercased())
     }
 
-    public static func letter(in answer: String) -> Character? {
+    public static func letter(in full: String) -> Character? {
+        // The choice is stated at the end; a huge answer is read from its last part only (bounded work).
+        let answer = full.count > 2000 ? String(full.suffix(2000)) : full
         var s = answer
         for (a, b) in [("\\text{", "{"), ("\\textbf{", "{"), ("\\mathrm{", "{"), ("$", " "), ("\\(", " "), ("\\)", " ")] {
             s = s.replacingOccurrences(of: a, with: b)
@@ -22,12 +30,13 @@ public enum MultipleChoice {
             let upper = chars[i].isUppercase
             // A capital standing alone or in (B) / B) / B. / {B}; a lower-case letter only in (b) or after "answer".
             let marked = (prev == "(" && next == ")") || prev == "{" && next == "}"
-            let loneCapital = upper && (next == ")" || next == "." || next == ":" || next == " " || next == "}" || i + 1 == chars.count)
+            let loneCapital = upper && (next == ")" || next == "." || next == ":" || next == " " || next == "}" || next == "*" || i + 1 == chars.count)
             let afterAnswer = s[..<s.index(s.startIndex, offsetBy: i)].lowercased().trimmingWhitespace().hasSuffix("answer:")
             if marked || loneCapital || afterAnswer {
                 found.insert(Character(chars[i].uppercased()))
             }
         }
+        if found.isEmpty, chars.count == 1, "abcdefghij".contains(chars[0]) { return Character(chars[0].uppercased()) }
         return found.count == 1 ? found.first : nil
     }
 }
