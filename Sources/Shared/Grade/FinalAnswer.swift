@@ -10,7 +10,8 @@ public enum FinalAnswer {
     public static func section(text: String?, answer: String?) -> String {
         if let answer { return answer }
         guard let text else { return "" }
-        if let r = text.range(of: "<|im_start|>answer", options: .backwards) { return String(text[r.upperBound...]) }
+        let u = Array(text.utf8), marker = Array("<|im_start|>answer".utf8)
+        if let at = ByteSearch.findLast(marker, in: u) { return String(decoding: u[(at + marker.count)...], as: UTF8.self) }
         return text
     }
 
@@ -22,8 +23,12 @@ public enum FinalAnswer {
         if section.utf8.count > maxSection { section = Substring(String(decoding: Array(section.utf8.suffix(maxSection)), as: UTF8.self)) }
         var s = String(section)
         // A chat turn after the answer (a raw generation running on) is not part of it.
-        for marker in ["<|im_start|>user", "<|im_end|>", "<|endoftext|>"] {
-            if let r = s.range(of: marker) { s = String(s[..<r.lowerBound]) }
+        if s.utf8.contains(UInt8(ascii: "<")) {
+            var u = Array(s.utf8)
+            for marker in ["<|im_start|>user", "<|im_end|>", "<|endoftext|>"] {
+                if let at = ByteSearch.find(Array(marker.utf8), in: u, from: 0) { u = Array(u[..<at]) }
+            }
+            s = String(decoding: u, as: UTF8.self)
         }
         if let b = BoxedAnswer.last(in: s) ?? BoxedAnswer.lastUnbraced(in: s) {
             let t = b.trimmingWhitespace()
@@ -195,6 +200,7 @@ public enum FinalAnswer {
         return lastNumber(sentence)
     }
 
+    static let markerBytes = markers.map { Array($0.utf8) }
     static let markers = ["final answer is", "correct answer is", "correct option is", "the answer is", "answer is",
                           "final answer:", "answer:", "**final answer**", "# answer", "final answer"]
 
@@ -202,14 +208,15 @@ public enum FinalAnswer {
     static func statement(_ s: String) -> String? {
         let lines = s.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
         for (i, line) in lines.enumerated().reversed() {
-            let lower = line.lowercased()
-            var best: Range<String.Index>?
-            for m in markers {
-                if let r = lower.range(of: m, options: .backwards), best == nil || r.upperBound > best!.upperBound { best = r }
+            // ASCII case folding keeps byte offsets, so a marker's end indexes the line itself.
+            let bytes = Array(line.utf8)
+            let lower = bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+            var end: Int?
+            for m in markerBytes {
+                if let at = ByteSearch.findLast(m, in: lower), end == nil || at + m.count > end! { end = at + m.count }
             }
-            guard let r = best else { continue }
-            let offset = lower.distance(from: lower.startIndex, to: r.upperBound)
-            var rest = String(line[line.index(line.startIndex, offsetBy: min(offset, line.count))...]).trimmingWhitespace()
+            guard let offset = end else { continue }
+            var rest = String(decoding: bytes[offset...], as: UTF8.self).trimmingWhitespace()
             if rest.isEmpty || rest == "**" || rest == ":" {
                 guard let next = lines[(i + 1)...].first(where: { !$0.trimmingWhitespace().isEmpty }) else { continue }
                 rest = next.trimmingWhitespace()

@@ -55,6 +55,7 @@ public enum Judge {
 
     /// true for a gold or answer that is the word yes, false for no, nil otherwise.
     static func yesNo(_ s: String) -> Bool? {
+        guard s.utf8.count <= 24 else { return nil }
         let w = AnswerText.normalized(s).filter { $0.isLetter }
         return w == "yes" ? true : w == "no" ? false : nil
     }

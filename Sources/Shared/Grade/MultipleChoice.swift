@@ -6,11 +6,10 @@ public enum MultipleChoice {
 
     /// The gold letter: `C`, `(C)`, `\text{C}`, `$C$`.
     public static func goldLetter(_ gold: String) -> Character? {
-        var g = gold
-        for w in ["\\text", "\\textbf", "\\mathrm", "$", "{", "}", "(", ")", "\\(", "\\)"] { g = g.replacingOccurrences(of: w, with: "") }
-        g = g.trimmingWhitespace()
-        guard g.count == 1, "ABCDEFGHIJ".contains(g.uppercased()) else { return nil }
-        return Character(g.uppercased())
+        guard gold.utf8.count <= 24 else { return nil }
+        let g = AnswerText.normalized(gold).utf8.filter { !"{}()".utf8.contains($0) }
+        guard g.count == 1, g[0] >= UInt8(ascii: "a"), g[0] <= UInt8(ascii: "j") else { return nil }
+        return Character(Unicode.Scalar(g[0] - 0x20))
     }
 
     public static func letter(in full: String) -> Character? {

@@ -99,3 +99,20 @@ extension ByteSearch {
         return nil
     }
 }
+
+extension ByteSearch {
+    /// Last index of `needle` in `hay`.
+    public static func findLast(_ needle: [UInt8], in hay: [UInt8]) -> Int? {
+        guard !needle.isEmpty, hay.count >= needle.count else { return nil }
+        var i = hay.count - needle.count
+        while i >= 0 {
+            if hay[i] == needle[0] {
+                var k = 1
+                while k < needle.count && hay[i + k] == needle[k] { k += 1 }
+                if k == needle.count { return i }
+            }
+            i -= 1
+        }
+        return nil
+    }
+}
