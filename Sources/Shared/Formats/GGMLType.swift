@@ -1,54 +1,73 @@
-/// Tensor element types of GGUF files this project reads, with ggml's numbering and block layouts.
-/// A quantized row of n values is n/32 blocks; each block has one or two fp16 scales and 32 codes.
-public enum GGMLType: UInt32, CustomStringConvertible {
+/// Tensor element types of GGUF files this project reads, with ggml's numbering. Each type's block layout
+/// and dequantizer live in one entry of `traits` (as ggml's type_traits table): a block of `blockSize`
+/// values takes `blockBytes` bytes, and adding a type is one file under `Blocks/` plus one table entry.
+public enum GGMLType: UInt32, CustomStringConvertible, CaseIterable, Sendable {
     case f32 = 0
     case f16 = 1
     case q4_0 = 2
     case q4_1 = 3
+    case q5_0 = 6
+    case q5_1 = 7
     case q8_0 = 8
+    case q2_K = 10
+    case q3_K = 11
+    case q4_K = 12
+    case q5_K = 13
+    case q6_K = 14
+    case iq4_nl = 20
+    case iq4_xs = 23
     case bf16 = 30
 
+    /// What the engine needs to know of a block type.
+    public struct Traits: Sendable {
+        public let name: String
+        public let blockSize: Int
+        public let blockBytes: Int
+        /// `n` values (a multiple of blockSize) at src into dst.
+        public let dequantize: @Sendable (UnsafeRawPointer, UnsafeMutablePointer<Float>, Int) -> Void
+    }
+
+    public var traits: Traits {
+        switch self {
+        case .f32: return Traits(name: "F32", blockSize: 1, blockBytes: 4) { s, d, n in d.update(from: s.assumingMemoryBound(to: Float.self), count: n) }
+        case .f16: return Traits(name: "F16", blockSize: 1, blockBytes: 2, dequantize: Dequantize.f16)
+        case .bf16: return Traits(name: "BF16", blockSize: 1, blockBytes: 2, dequantize: Dequantize.bf16)
+        case .q4_0: return Traits(name: "Q4_0", blockSize: 32, blockBytes: 18, dequantize: Dequantize.q4_0)
+        case .q4_1: return Traits(name: "Q4_1", blockSize: 32, blockBytes: 20, dequantize: Dequantize.q4_1)
+        case .q8_0: return Traits(name: "Q8_0", blockSize: 32, blockBytes: 34, dequantize: Dequantize.q8_0)
+        case .q5_0: return Traits(name: "Q5_0", blockSize: 32, blockBytes: 22, dequantize: Q5Blocks.q5_0)
+        case .q5_1: return Traits(name: "Q5_1", blockSize: 32, blockBytes: 24, dequantize: Q5Blocks.q5_1)
+        case .q2_K: return Traits(name: "Q2_K", blockSize: 256, blockBytes: 84, dequantize: Q2KBlock.dequantize)
+        case .q3_K: return Traits(name: "Q3_K", blockSize: 256, blockBytes: 110, dequantize: Q3KBlock.dequantize)
+        case .q4_K: return Traits(name: "Q4_K", blockSize: 256, blockBytes: 144, dequantize: Q4KBlock.dequantize)
+        case .q5_K: return Traits(name: "Q5_K", blockSize: 256, blockBytes: 176, dequantize: Q5KBlock.dequantize)
+        case .q6_K: return Traits(name: "Q6_K", blockSize: 256, blockBytes: 210, dequantize: Q6KBlock.dequantize)
+        case .iq4_nl: return Traits(name: "IQ4_NL", blockSize: 32, blockBytes: 18, dequantize: IQ4Blocks.nl)
+        case .iq4_xs: return Traits(name: "IQ4_XS", blockSize: 256, blockBytes: 136, dequantize: IQ4Blocks.xs)
+        }
+    }
+
     /// Values per block.
-    public var blockSize: Int {
-        switch self {
-        case .f32, .f16, .bf16: return 1
-        case .q4_0, .q4_1, .q8_0: return 32
-        }
-    }
-
-    /// Bytes per block: Q4_0 = fp16 d + 16 bytes of nibbles; Q4_1 = fp16 d, fp16 m + 16 bytes;
-    /// Q8_0 = fp16 d + 32 int8.
-    public var blockBytes: Int {
-        switch self {
-        case .f32: return 4
-        case .f16, .bf16: return 2
-        case .q4_0: return 18
-        case .q4_1: return 20
-        case .q8_0: return 34
-        }
-    }
-
+    public var blockSize: Int { traits.blockSize }
+    public var blockBytes: Int { traits.blockBytes }
     public var isQuantized: Bool { blockSize > 1 }
+    /// Q4_0, Q4_1 and Q8_0 have the 8-bit-activation decode kernels; other types decode from
+    /// dequantized slabs (correct, not yet fast).
+    public var hasInt8Kernel: Bool { self == .q4_0 || self == .q4_1 || self == .q8_0 }
 
     /// Bytes of a row of `n` values (n must be a multiple of the block size).
     public func rowBytes(_ n: Int) -> Int { n / blockSize * blockBytes }
 
-    public var description: String {
-        switch self {
-        case .f32: return "F32"
-        case .f16: return "F16"
-        case .bf16: return "BF16"
-        case .q4_0: return "Q4_0"
-        case .q4_1: return "Q4_1"
-        case .q8_0: return "Q8_0"
-        }
-    }
+    public var description: String { traits.name }
+
+    /// The names of the types read, for error messages.
+    public static var supportedNames: String { allCases.map(\.description).joined(separator: ", ") }
 
     /// ggml's names for types this reader does not support, for error messages.
     static func name(of raw: UInt32) -> String {
-        let names: [UInt32: String] = [6: "Q5_0", 7: "Q5_1", 9: "Q8_1", 10: "Q2_K", 11: "Q3_K", 12: "Q4_K",
-                                       13: "Q5_K", 14: "Q6_K", 15: "Q8_K", 16: "IQ2_XXS", 24: "I8", 25: "I16",
-                                       26: "I32", 27: "I64", 28: "F64"]
+        let names: [UInt32: String] = [9: "Q8_1", 15: "Q8_K", 16: "IQ2_XXS", 17: "IQ2_XS", 18: "IQ3_XXS", 19: "IQ1_S",
+                                       21: "IQ3_S", 22: "IQ2_S", 24: "I8", 25: "I16", 26: "I32", 27: "I64", 28: "F64",
+                                       29: "IQ1_M", 34: "TQ1_0", 35: "TQ2_0"]
         return names[raw] ?? "type \(raw)"
     }
 }
@@ -61,41 +80,48 @@ public enum Dequantize {
 
     /// `n` values of type `type` at `src` into `dst`.
     public static func row(_ type: GGMLType, _ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
-        switch type {
-        case .f32:
-            dst.update(from: src.assumingMemoryBound(to: Float.self), count: n)
-        case .f16:
-            for i in 0..<n { dst[i] = half(src, 2 * i) }
-        case .bf16:
-            for i in 0..<n { dst[i] = Float(bitPattern: UInt32(src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) << 16) }
-        case .q4_0:
-            // x = (q - 8) * d; byte j holds value j (low nibble) and value j + 16 (high nibble).
-            for b in 0..<(n / 32) {
-                let blk = src + b * 18, out = dst + b * 32
-                let d = half(blk, 0)
-                for j in 0..<16 {
-                    let q = blk.load(fromByteOffset: 2 + j, as: UInt8.self)
-                    out[j] = Float(Int(q & 0x0F) - 8) * d
-                    out[j + 16] = Float(Int(q >> 4) - 8) * d
-                }
+        type.traits.dequantize(src, dst, n)
+    }
+
+    static func f16(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
+        for i in 0..<n { dst[i] = half(src, 2 * i) }
+    }
+
+    static func bf16(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
+        for i in 0..<n { dst[i] = Float(bitPattern: UInt32(src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) << 16) }
+    }
+
+    /// x = (q - 8) * d; byte j holds value j (low nibble) and value j + 16 (high nibble).
+    static func q4_0(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
+        for b in 0..<(n / 32) {
+            let blk = src + b * 18, out = dst + b * 32
+            let d = half(blk, 0)
+            for j in 0..<16 {
+                let q = blk.load(fromByteOffset: 2 + j, as: UInt8.self)
+                out[j] = Float(Int(q & 0x0F) - 8) * d
+                out[j + 16] = Float(Int(q >> 4) - 8) * d
             }
-        case .q4_1:
-            // x = q * d + m, same nibble order as Q4_0.
-            for b in 0..<(n / 32) {
-                let blk = src + b * 20, out = dst + b * 32
-                let d = half(blk, 0), m = half(blk, 2)
-                for j in 0..<16 {
-                    let q = blk.load(fromByteOffset: 4 + j, as: UInt8.self)
-                    out[j] = Float(q & 0x0F) * d + m
-                    out[j + 16] = Float(q >> 4) * d + m
-                }
+        }
+    }
+
+    /// x = q * d + m, same nibble order as Q4_0.
+    static func q4_1(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
+        for b in 0..<(n / 32) {
+            let blk = src + b * 20, out = dst + b * 32
+            let d = half(blk, 0), m = half(blk, 2)
+            for j in 0..<16 {
+                let q = blk.load(fromByteOffset: 4 + j, as: UInt8.self)
+                out[j] = Float(q & 0x0F) * d + m
+                out[j + 16] = Float(q >> 4) * d + m
             }
-        case .q8_0:
-            for b in 0..<(n / 32) {
-                let blk = src + b * 34, out = dst + b * 32
-                let d = half(blk, 0)
-                for j in 0..<32 { out[j] = Float(blk.load(fromByteOffset: 2 + j, as: Int8.self)) * d }
-            }
+        }
+    }
+
+    static func q8_0(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
+        for b in 0..<(n / 32) {
+            let blk = src + b * 34, out = dst + b * 32
+            let d = half(blk, 0)
+            for j in 0..<32 { out[j] = Float(blk.load(fromByteOffset: 2 + j, as: Int8.self)) * d }
         }
     }
 }

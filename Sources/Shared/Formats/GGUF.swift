@@ -81,7 +81,7 @@ public final class GGUFFile {
         let dataStart = (r.pos + alignment - 1) / alignment * alignment
         for (name, dims, t, off) in raw {
             guard let type = GGMLType(rawValue: t) else {
-                throw ModelFileError(file.path, "tensor \(name) has unsupported type \(GGMLType.name(of: t)) (read: F32, F16, BF16, Q8_0, Q4_0, Q4_1)")
+                throw ModelFileError(file.path, "tensor \(name) has unsupported type \(GGMLType.name(of: t)) (read: \(GGMLType.supportedNames))")
             }
             guard dims[0] % type.blockSize == 0 else { throw ModelFileError(file.path, "tensor \(name): row of \(dims[0]) is not whole \(type) blocks") }
             let (elements, overflow) = dims.reduce((1, false)) { acc, d in

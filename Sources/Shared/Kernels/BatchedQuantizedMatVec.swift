@@ -122,7 +122,7 @@ public enum BatchedQuantizedMatVec {
         case .q4_1: tiles(w, x, n, y, ldy, rows, Q4_1.self)
         case .q4_0: tiles(w, x, n, y, ldy, rows, Q4_0.self)
         case .q8_0: tiles(w, x, n, y, ldy, rows, Q8_0.self)
-        case .f32, .f16, .bf16: preconditionFailure("block-quantized weights only")
+        default: preconditionFailure("block-quantized weights only")
         }
     }
 

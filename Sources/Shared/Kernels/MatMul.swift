@@ -41,7 +41,7 @@ public struct MatMul {
     /// same as if it were computed alone, whatever else is in the batch. Quantized weights: the 8-bit
     /// activation matvec over all rows at once; fp32: `Fp32MatVec`; fp16/bf16: a gemv per row.
     public mutating func applyPerRow(_ x: UnsafePointer<Float>, rows t: Int, _ w: WeightMatrix, _ out: UnsafeMutablePointer<Float>) {
-        if w.type.isQuantized {
+        if w.type.hasInt8Kernel {
             if t <= Self.perRowMaxRows {
                 ensure(slab: 0, activations: t * w.cols)
                 let qx = self.qx, nb = w.cols / 32

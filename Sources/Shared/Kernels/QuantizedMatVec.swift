@@ -70,7 +70,7 @@ public enum QuantizedMatVec {
                 }
                 y[r] = total
             }
-        case .f32, .f16, .bf16:
+        default:
             preconditionFailure("QuantizedMatVec is for block-quantized weights")
         }
     }

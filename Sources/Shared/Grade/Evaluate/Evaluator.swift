@@ -23,20 +23,8 @@ public struct Evaluator {
         case .constant(.e): return .approx(Real.e(precision: precision), nil)
         case .constant(.i): return .exact(Rational(0), Rational(1))
         case .constant(.infinity): return nil
-        case .add(let xs):
-            guard var acc = try value(xs[0]) else { return nil }
-            for x in xs.dropFirst() {
-                guard let v = try value(x), let s = add(acc, v) else { return nil }
-                acc = s
-            }
-            return acc
-        case .mul(let xs):
-            guard var acc = try value(xs[0]) else { return nil }
-            for x in xs.dropFirst() {
-                guard let v = try value(x), let s = mul(acc, v) else { return nil }
-                acc = s
-            }
-            return acc
+        case .add(let xs): return try fold(xs, add)
+        case .mul(let xs): return try fold(xs, mul)
         case .neg(let a): return try value(a).flatMap(negate)
         case .div(let a, let b):
             guard let x = try value(a), let y = try value(b) else { return nil }
@@ -59,6 +47,16 @@ public struct Evaluator {
     }
 
     func finite(_ v: Value) -> Value? { v.isFinite ? v : nil }
+
+    /// The terms of a sum or the factors of a product combined left to right.
+    func fold(_ xs: [MathNode], _ op: (Value, Value) -> Value?) throws -> Value? {
+        guard var acc = try value(xs[0]) else { return nil }
+        for x in xs.dropFirst() {
+            guard let v = try value(x), let r = op(acc, v) else { return nil }
+            acc = r
+        }
+        return acc
+    }
 
     func negate(_ v: Value) -> Value {
         switch v {

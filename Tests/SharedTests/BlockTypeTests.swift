@@ -1,0 +1,31 @@
+import Foundation
+import Testing
+import Shared
+
+/// Every GGML block type dequantizes exactly as gguf-py's numpy reference does (random and extreme blocks,
+/// `scripts/make-quant-fixtures.py`), and each type's table entry agrees with ggml's block sizes.
+@Suite struct BlockTypeTests {
+    static func bytes(_ hex: String) -> [UInt8] {
+        var out: [UInt8] = []
+        var it = hex.makeIterator()
+        while let a = it.next(), let b = it.next() { out.append(UInt8(String([a, b]), radix: 16)!) }
+        return out
+    }
+
+    @Test func everyTypeDequantizesLikeTheNumpyReference() throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: Support.fixture("formats/quants.json")))
+        let fixtures = try JSONSerialization.jsonObject(with: data) as! [String: [String: Any]]
+        try #require(fixtures.count >= 14)
+        for (name, f) in fixtures.sorted(by: { $0.key < $1.key }) {
+            let type = try #require(GGMLType(rawValue: UInt32(f["raw"] as! Int)), "\(name)")
+            #expect(type.description == name)
+            let raw = BlockTypeTests.bytes(f["hex"] as! String)
+            let want = BlockTypeTests.bytes(f["values"] as! String).withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+            #expect(raw.count % type.blockBytes == 0 && want.count == raw.count / type.blockBytes * type.blockSize, "\(name)")
+            var got = [Float](repeating: .nan, count: want.count)
+            raw.withUnsafeBytes { src in got.withUnsafeMutableBufferPointer { Dequantize.row(type, src.baseAddress!, $0.baseAddress!, want.count) } }
+            let bad = zip(got, want).enumerated().filter { $0.element.0.bitPattern != $0.element.1.bitPattern }
+            #expect(bad.isEmpty, "\(name): \(bad.count) of \(want.count) values differ, first at \(bad.first?.offset ?? -1): \(bad.first.map { "\($0.element.0) vs \($0.element.1)" } ?? "")")
+        }
+    }
+}
