@@ -112,6 +112,8 @@ extension SFT {
         let resuming = resume && FileManager.default.fileExists(atPath: statePath)
         if resume && !resuming { Log.line("s1-sft: no checkpoint in \(out); starting from --model") }
         let loaded = try ModelLoader.load(resuming ? out : model, dtype: .f32)
+        // The training pass has no backward for Qwen3's per-head q/k norms yet: refuse rather than train wrongly.
+        if loaded.config.qkNorm { throw ModelFileError(loaded.path, "training \(loaded.config.arch.rawValue) models (per-head q/k norms) is not supported yet; s1-think runs them") }
         var examples: [TrainingExample] = []
         try forEachExample(loaded, tally) { examples.append($0) }
         guard !examples.isEmpty else { throw InputError(inputs.first ?? "stdin", "no training examples") }

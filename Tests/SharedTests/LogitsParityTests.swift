@@ -34,6 +34,15 @@ import Shared
         try check(m, "logits-tinyqwen.json")
     }
 
+    @Test func tinyQwen3WithQKNormsMatchesTransformers() throws {
+        let m = try ModelLoader.load(Support.fixture("engine/tiny-qwen3"), dtype: .f32)
+        #expect(m.config.arch == .qwen3 && m.config.qkNorm && !m.config.qkvBias && m.config.headDim == 12 && m.config.dim == 32)
+        #expect(m.config.ropeTheta == 1_000_000, "rope_theta from rope_parameters")
+        try check(m, "logits-tinyqwen3.json")
+        // The same weights through --dtype native (fp32 safetensors: the fp32 decode kernels).
+        try check(try ModelLoader.load(Support.fixture("engine/tiny-qwen3"), dtype: .native), "logits-tinyqwen3.json")
+    }
+
     @Test func smolLM2InF32MatchesTransformers() throws {
         try #require(FileManager.default.fileExists(atPath: Support.smolModel), "make model")
         let m = try ModelLoader.load(Support.smolModel, dtype: .f32)

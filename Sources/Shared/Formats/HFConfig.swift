@@ -1,7 +1,7 @@
 import Foundation
 
-/// A Hugging Face config.json (Llama and Qwen2 fields), snake_case keys, optional ones defaulted as
-/// transformers defaults them.
+/// A Hugging Face config.json (Llama, Qwen2 and Qwen3 fields), snake_case keys, optional ones defaulted as
+/// transformers defaults them. RoPE's base is `rope_theta`, or (transformers 5) `rope_parameters.rope_theta`.
 public struct HFConfig: Codable {
     public var architectures: [String]?
     public var modelType: String
@@ -14,6 +14,10 @@ public struct HFConfig: Codable {
     public var vocabSize: Int
     public var maxPositionEmbeddings: Int?
     public var ropeTheta: Double?
+    public var ropeParameters: RopeParameters?
+    public struct RopeParameters: Codable { public var ropeTheta: Double?; public var ropeType: String? }
+    /// The RoPE base wherever the file keeps it.
+    public var theta: Double? { ropeTheta ?? ropeParameters?.ropeTheta }
     public var rmsNormEps: Double?
     public var tieWordEmbeddings: Bool?
     public var attentionBias: Bool?

@@ -1,7 +1,8 @@
-/// The hyper-parameters a Llama or Qwen2 forward pass needs, read from the model's own metadata
-/// (GGUF keys `<arch>.*` or config.json), never assumed.
+/// The hyper-parameters a Llama, Qwen2 or Qwen3 forward pass needs, read from the model's own metadata
+/// (GGUF keys `<arch>.*` or config.json), never assumed. Qwen3 differs from Qwen2 by per-head RMSNorms of
+/// q and k before RoPE (`qkNorm`), no q/k/v biases and a head size that need not be dim/heads.
 public struct ModelConfig: Equatable {
-    public enum Arch: String { case llama, qwen2 }
+    public enum Arch: String { case llama, qwen2, qwen3 }
     public var arch: Arch
     public var dim: Int            // hidden size D
     public var hiddenDim: Int      // FFN width F
@@ -15,6 +16,8 @@ public struct ModelConfig: Equatable {
     public var normEps: Float
     public var tiedEmbeddings: Bool
     public var qkvBias: Bool
+    /// Qwen3: RMSNorm over each head of q and of k (weights [headDim]) after the projections.
+    public var qkNorm: Bool
 
     public var qDim: Int { heads * headDim }
     public var kvDim: Int { kvHeads * headDim }
@@ -22,7 +25,7 @@ public struct ModelConfig: Equatable {
     public init(gguf g: GGUFFile) throws {
         let md = g.metadata
         guard let a = md["general.architecture"]?.string else { throw ModelFileError(g.path, "no general.architecture") }
-        guard let arch = Arch(rawValue: a) else { throw ModelFileError(g.path, "architecture \(a) is not supported (llama, qwen2)") }
+        guard let arch = Arch(rawValue: a) else { throw ModelFileError(g.path, "architecture \(a) is not supported (llama, qwen2, qwen3)") }
         func int(_ k: String) throws -> Int {
             guard let v = md["\(a).\(k)"]?.int, v > 0 else { throw ModelFileError(g.path, "metadata \(a).\(k) missing") }
             return v
@@ -40,14 +43,16 @@ public struct ModelConfig: Equatable {
         normEps = Float(md["\(a).attention.layer_norm_rms_epsilon"]?.double ?? 1e-5)
         tiedEmbeddings = g.tensor("output.weight") == nil
         qkvBias = g.tensor("blk.0.attn_q.bias") != nil
+        qkNorm = g.tensor("blk.0.attn_q_norm.weight") != nil
         try validate(g.path)
     }
 
-    public init(hf c: HFConfig, path: String, hasLMHead: Bool, hasQKVBias: Bool) throws {
+    public init(hf c: HFConfig, path: String, hasLMHead: Bool, hasQKVBias: Bool, hasQKNorm: Bool = false) throws {
         switch c.modelType {
         case "llama": arch = .llama
         case "qwen2": arch = .qwen2
-        default: throw ModelFileError(path, "model_type \(c.modelType) is not supported (llama, qwen2)")
+        case "qwen3": arch = .qwen3
+        default: throw ModelFileError(path, "model_type \(c.modelType) is not supported (llama, qwen2, qwen3)")
         }
         dim = c.hiddenSize
         hiddenDim = c.intermediateSize
@@ -57,10 +62,11 @@ public struct ModelConfig: Equatable {
         headDim = c.headDim ?? c.hiddenSize / c.numAttentionHeads
         vocabSize = c.vocabSize
         contextLength = c.maxPositionEmbeddings ?? 2048
-        ropeTheta = c.ropeTheta ?? 10000
+        ropeTheta = c.theta ?? 10000
         normEps = Float(c.rmsNormEps ?? 1e-6)
         tiedEmbeddings = c.tieWordEmbeddings ?? !hasLMHead
         qkvBias = hasQKVBias
+        qkNorm = hasQKNorm
         try validate(path)
     }
 

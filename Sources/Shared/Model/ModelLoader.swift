@@ -61,7 +61,8 @@ public enum ModelLoader {
         let hf = try HFConfig.load(dir + "/config.json")
         let st = try SafetensorsReader(path: dir)
         let config = try ModelConfig(hf: hf, path: dir, hasLMHead: st.tensors["lm_head.weight"] != nil,
-                                     hasQKVBias: st.tensors["model.layers.0.self_attn.q_proj.bias"] != nil)
+                                     hasQKVBias: st.tensors["model.layers.0.self_attn.q_proj.bias"] != nil,
+                                     hasQKNorm: st.tensors["model.layers.0.self_attn.q_norm.weight"] != nil)
         let tok = try TokenizerLoader.load(tokenizerJSON: dir + "/tokenizer.json")
         let w = try build(config, dtype: dtype, path: dir, owners: [st]) { name in
             guard let t = st.tensors[name] else { return nil }
@@ -86,7 +87,8 @@ public enum ModelLoader {
         let kind = parts.last!
         let map = ["input_layernorm": "attn_norm", "post_attention_layernorm": "ffn_norm",
                    "self_attn.q_proj": "attn_q", "self_attn.k_proj": "attn_k", "self_attn.v_proj": "attn_v",
-                   "self_attn.o_proj": "attn_output", "mlp.gate_proj": "ffn_gate", "mlp.up_proj": "ffn_up",
+                   "self_attn.o_proj": "attn_output", "self_attn.q_norm": "attn_q_norm", "self_attn.k_norm": "attn_k_norm",
+                   "mlp.gate_proj": "ffn_gate", "mlp.up_proj": "ffn_up",
                    "mlp.down_proj": "ffn_down"]
         guard let g = map[String(role)] else { return hf }
         return "blk.\(n).\(g).\(kind)"
@@ -104,6 +106,10 @@ public enum ModelLoader {
             if c.qkvBias { s.append((p + "self_attn.k_proj.bias", [c.kvDim])) }
             s.append((p + "self_attn.v_proj.weight", [c.kvDim, c.dim]))
             if c.qkvBias { s.append((p + "self_attn.v_proj.bias", [c.kvDim])) }
+            if c.qkNorm {
+                s.append((p + "self_attn.q_norm.weight", [c.headDim]))
+                s.append((p + "self_attn.k_norm.weight", [c.headDim]))
+            }
             s.append((p + "self_attn.o_proj.weight", [c.dim, c.qDim]))
             s.append((p + "post_attention_layernorm.weight", [c.dim]))
             s.append((p + "mlp.gate_proj.weight", [c.hiddenDim, c.dim]))
@@ -185,6 +191,7 @@ public enum ModelLoader {
                 v: mats[p + "self_attn.v_proj.weight"]!, o: mats[p + "self_attn.o_proj.weight"]!,
                 qBias: vecs[p + "self_attn.q_proj.bias"], kBias: vecs[p + "self_attn.k_proj.bias"],
                 vBias: vecs[p + "self_attn.v_proj.bias"],
+                qNorm: vecs[p + "self_attn.q_norm.weight"], kNorm: vecs[p + "self_attn.k_norm.weight"],
                 ffnNorm: vecs[p + "post_attention_layernorm.weight"]!,
                 gate: mats[p + "mlp.gate_proj.weight"]!, up: mats[p + "mlp.up_proj.weight"]!,
                 down: mats[p + "mlp.down_proj.weight"]!))

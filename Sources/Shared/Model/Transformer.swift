@@ -140,6 +140,9 @@ public final class Transformer {
             if let b = w.qBias { addBias(q, b, rows: t, dim: c.qDim) }
             if let b = w.kBias { addBias(k, b, rows: t, dim: c.kvDim) }
             if let b = w.vBias { addBias(v, b, rows: t, dim: c.kvDim) }
+            // Qwen3: each head of q and k RMS-normalized on its own, before RoPE.
+            if let qn = w.qNorm { RMSNorm.forward(q, qn, q, rows: t * c.heads, dim: c.headDim, eps: c.normEps) }
+            if let kn = w.kNorm { RMSNorm.forward(k, kn, k, rows: t * c.kvHeads, dim: c.headDim, eps: c.normEps) }
             rope.apply(q, rows: t, stride: c.qDim, heads: c.heads) { posOf[$0] }
             rope.apply(k, rows: t, stride: c.kvDim, heads: c.kvHeads) { posOf[$0] }
             for (i, gr) in groups.enumerated() {

@@ -20,6 +20,8 @@ public struct LayerWeights {
     public var attnNorm: UnsafePointer<Float>      // input_layernorm [D]
     public var q: WeightMatrix, k: WeightMatrix, v: WeightMatrix, o: WeightMatrix
     public var qBias: UnsafePointer<Float>?, kBias: UnsafePointer<Float>?, vBias: UnsafePointer<Float>?
+    /// Qwen3's per-head RMSNorm weights of q and k ([headDim] each).
+    public var qNorm: UnsafePointer<Float>?, kNorm: UnsafePointer<Float>?
     public var ffnNorm: UnsafePointer<Float>       // post_attention_layernorm [D]
     public var gate: WeightMatrix, up: WeightMatrix, down: WeightMatrix
 }
