@@ -6,6 +6,8 @@
 #   make test    the test suite (the README's test command)
 #   make s1k     curate s1k.jsonl from the offline pools in $(DATA), printing the funnel
 #   make bench   throughput benchmarks (BENCH_MB= sets the JSONL size)
+#   make peers   build the llama.cpp peer (llama-cpp-python 0.3.36 sdist) and every quantization of the model
+#   make parity  greedy continuations of every quantization against llama.cpp's llama-server
 #   make pipeline        just the method (scripts/pipeline.sh), knobs below
 #   make pipeline-check  a scaled-down run of the same pipeline, checked (CI)
 #   make clean   remove build products and generated data
@@ -31,7 +33,7 @@ MODEL ?= $(MODEL_DIR)/SmolLM2-135M-Instruct.Q4_1.gguf
 APT_PACKAGES := libopenblas-dev libjansson-dev libzstd-dev libgmp-dev libmpfr-dev pkg-config zstd jq python3 librsvg2-bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build model test s1k bench pipeline pipeline-check clean
+.PHONY: all deps build model test s1k bench peers parity pipeline pipeline-check clean
 
 all: deps build model pipeline
 
@@ -96,6 +98,13 @@ bench: build model
 	@python3 scripts/bench-score.py
 	@echo
 	@S1_DATA_DIR="$(DATA)" python3 scripts/bench-train.py $(MODEL) --long || echo "(the training benchmark needs: pip install torch==2.13.0+cpu transformers tokenizers)"
+
+# The llama.cpp peer, built from PyPI's llama-cpp-python sdist into ~/.cache/s1-swift/peers (scripts/peers.sh).
+peers: model
+	@scripts/peers.sh $(MODEL)
+
+parity: build peers
+	@python3 scripts/peer-parity.py
 
 # The main job's stages (scripts/pipeline.sh); knobs: POOL N EVAL_N EPOCHS LR BATCH BUDGETS WAITS SEED.
 pipeline: build model
