@@ -18,6 +18,7 @@ import csv, json, os, random, sys
 
 import numpy as np
 import torch
+from fixture_lib import logits_fixture
 from gguf import GGUFReader
 from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, pre_tokenizers, trainers
 
@@ -115,25 +116,6 @@ for dt, name in [(torch.bfloat16, "tiny-qwen2-bf16"), (torch.float16, "tiny-qwen
     h.load_state_dict(tiny.state_dict())
     h.to(dt).save_pretrained(half_dir, safe_serialization=True)
     tq.save(os.path.join(half_dir, "tokenizer.json"))
-
-
-def logits_fixture(model, tok, prompts, sample, steps):
-    out = []
-    for p in prompts:
-        ids = tok.encode(p, add_special_tokens=False).ids
-        with torch.no_grad():
-            last = model(torch.tensor([ids])).logits[0, -1].double().numpy()
-            # Greedy by full forward passes (no generate(): it would infer a padding mask from pad ids
-            # that chat prompts contain, and its cache path is not the reference here).
-            gen, seq = [], list(ids)
-            for _ in range(steps):
-                nxt = int(torch.argmax(model(torch.tensor([seq])).logits[0, -1]))
-                gen.append(nxt)
-                seq.append(nxt)
-        idx = list(range(len(last))) if sample is None else sorted(set(sample) | set(np.argsort(-last)[:20].tolist()))
-        out.append({"prompt": p, "ids": ids, "logit_ids": idx, "logits": [round(float(last[i]), 6) for i in idx],
-                    "argmax": int(np.argmax(last)), "greedy": gen})
-    return out
 
 
 tiny_prompts = ["What is 2+2?", "<|im_start|>user\nSolve x^2 = 4.<|im_end|>\n<|im_start|>assistant\n", "The sum of"]

@@ -10,10 +10,11 @@ logits-tinyqwen3.json (all last-position logits and 12-token greedy continuation
 """
 import json, os, shutil
 
-import numpy as np
 import torch
 from tokenizers import Tokenizer
 from transformers import Qwen3Config, Qwen3ForCausalLM
+
+from fixture_lib import logits_fixture
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "Tests", "SharedTests", "Fixtures", "engine")
 torch.manual_seed(3)
@@ -39,18 +40,7 @@ for extra in ["generation_config.json"]:
         os.remove(os.path.join(d, extra))
 
 prompts = ["What is 2+2?", "<|im_start|>user\nSolve x^2 = 4.<|im_end|>\n<|im_start|>assistant\n", "The sum of"]
-out = []
-for p in prompts:
-    ids = tok.encode(p, add_special_tokens=False).ids
-    with torch.no_grad():
-        last = model(torch.tensor([ids])).logits[0, -1].double().numpy()
-        gen, seq = [], list(ids)
-        for _ in range(12):
-            nxt = int(torch.argmax(model(torch.tensor([seq])).logits[0, -1]))
-            gen.append(nxt)
-            seq.append(nxt)
-    out.append({"prompt": p, "ids": ids, "logit_ids": list(range(len(last))), "logits": [round(float(x), 6) for x in last],
-                "argmax": int(np.argmax(last)), "greedy": gen})
+out = logits_fixture(model, tok, prompts, None, 12)
 with open(os.path.join(OUT, "logits-tinyqwen3.json"), "w") as f:
     json.dump(out, f)
 print("wrote", d, "and logits-tinyqwen3.json")

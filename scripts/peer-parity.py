@@ -38,14 +38,15 @@ def llama(model, port=18573):
                         break
             except Exception:
                 time.sleep(0.2)
-        out, pieces = [], []
+        out, pieces, contents = [], [], []
         for p in PROMPTS:
             r = post(port, "/completion", {"prompt": p, "n_predict": N, "temperature": 0, "top_k": 1, "cache_prompt": False,
                                            "return_tokens": True, "samplers": ["top_k"]})
             toks = r.get("tokens") or []
             out.append(toks)
+            contents.append(r["content"])
             pieces.append([post(port, "/detokenize", {"tokens": [t]})["content"] for t in toks])
-        return out, pieces
+        return out, pieces, contents
     finally:
         srv.terminate()
         srv.wait(timeout=30)
@@ -69,7 +70,7 @@ def main():
         if not f:
             continue
         model = os.path.join(base, f[0])
-        theirs, pieces = llama(model)
+        theirs, pieces, contents = llama(model)
         mine, texts = ours(model)
         # Teacher forcing: one s1-think run over every prefix of llama.cpp's sequences.
         prefixes, want = [], []
@@ -81,9 +82,11 @@ def main():
                            input="".join(json.dumps({"prompt": x}) + "\n" for x in prefixes), capture_output=True, text=True, check=True)
         got = [json.loads(l)["outputs"][0]["text"] for l in r.stdout.splitlines()]
         forced = sum(a == b for a, b in zip(got, want))
+        # Greedy texts compared as decoded (re-tokenizing a text that holds a partial UTF-8 byte token
+        # would not give the ids back); the first differing token of those that differ.
         same, firsts = 0, []
-        for a, b in zip(mine, theirs):
-            if a == b[:len(a)] and len(a) >= min(len(b), N) - 1:
+        for a, b, ta, tb in zip(mine, theirs, texts, contents):
+            if ta == tb:
                 same += 1
             else:
                 firsts.append(next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b))))

@@ -17,6 +17,9 @@ struct SFT: ParsableCommand {
     @Option(help: "Directory for the checkpoint (a Hugging Face directory, written atomically).")
     var out: String?
 
+    @Option(help: "Element type of the matrices when --out ends in .gguf: f32, f16, bf16 or q8_0.")
+    var outtype = "f32"
+
     @Option(help: "Passes over the training data (0 writes the loaded model to --out unchanged: a GGUF → HF conversion).")
     var epochs = 5
 
@@ -55,6 +58,19 @@ struct SFT: ParsableCommand {
         if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
+    /// --out ending in .gguf: the model is written as GGUF (checkpoints of a training run go to OUT.checkpoint/).
+    var ggufOut: String? { out.flatMap { $0.hasSuffix(".gguf") ? $0 : nil } }
+
+    func outType() throws -> GGMLType {
+        switch outtype.lowercased() {
+        case "f32": return .f32
+        case "f16": return .f16
+        case "bf16": return .bf16
+        case "q8_0": return .q8_0
+        default: throw UsageError("--outtype is f32, f16, bf16 or q8_0")
+        }
+    }
+
     func run() throws {
         let tally = Tally(tool: "s1-sft")
         if let t = threads { Parallel.threads = t }
@@ -62,6 +78,11 @@ struct SFT: ParsableCommand {
             if !evalOnly && epochs == 0 {
                 guard let out else { throw UsageError("--out DIR is needed to write the checkpoint") }
                 let m = try ModelLoader.load(model, dtype: .f32)
+                if let g = ggufOut {
+                    try GGUFWriter.write(config: m.config, parameters: m.weights.flat!, tokenizer: m.tokenizer, outtype: try outType(), to: g)
+                    tally.notes.append("wrote \(g) (\(outtype), no training: --epochs 0)")
+                    return
+                }
                 try HFDirectoryWriter.write(config: m.config, parameters: m.weights.flat!, tokenizer: m.tokenizer,
                                             sourceTokenizerJSON: Self.tokenizerJSON(of: model), to: out)
                 tally.notes.append("wrote \(out) (no training: --epochs 0)")
@@ -107,7 +128,10 @@ extension SFT {
 
     /// Training (SPEC §6): all records rendered and tokenized first (bad ones reported), then the loop.
     func train(_ tally: Tally) throws {
-        guard let out else { throw UsageError("--out DIR is needed for the checkpoint") }
+        guard let target = self.out else { throw UsageError("--out DIR is needed for the checkpoint") }
+        let outType = try self.outType()
+        // A GGUF target keeps its resumable checkpoints in a directory beside it.
+        let out = ggufOut.map { $0 + ".checkpoint" } ?? target
         let statePath = out + "/trainer_state.json"
         let resuming = resume && FileManager.default.fileExists(atPath: statePath)
         if resume && !resuming { Log.line("s1-sft: no checkpoint in \(out); starting from --model") }
@@ -158,6 +182,10 @@ extension SFT {
             })
         }
         if let stopAfter, stopAfter < trainer.totalSteps { tally.notes.append("stopped after step \(stopAfter) (--stop-after); continue with --resume") }
+        else if let g = ggufOut {
+            try GGUFWriter.write(config: loaded.config, parameters: loaded.weights.flat!, tokenizer: loaded.tokenizer, outtype: outType, to: g)
+            tally.notes.append("wrote \(g) (\(outtype)); checkpoints in \(out)")
+        }
         progress.finish()
     }
 }

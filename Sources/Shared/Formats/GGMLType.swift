@@ -25,16 +25,19 @@ public enum GGMLType: UInt32, CustomStringConvertible, CaseIterable, Sendable {
         public let blockBytes: Int
         /// `n` values (a multiple of blockSize) at src into dst.
         public let dequantize: @Sendable (UnsafeRawPointer, UnsafeMutablePointer<Float>, Int) -> Void
+        /// The other way, for the types this project writes (GGUF export); nil for the others.
+        public var quantize: (@Sendable (UnsafePointer<Float>, UnsafeMutableRawPointer, Int) -> Void)? = nil
     }
 
     public var traits: Traits {
         switch self {
-        case .f32: return Traits(name: "F32", blockSize: 1, blockBytes: 4) { s, d, n in d.update(from: s.assumingMemoryBound(to: Float.self), count: n) }
-        case .f16: return Traits(name: "F16", blockSize: 1, blockBytes: 2, dequantize: Dequantize.f16)
-        case .bf16: return Traits(name: "BF16", blockSize: 1, blockBytes: 2, dequantize: Dequantize.bf16)
+        case .f32: return Traits(name: "F32", blockSize: 1, blockBytes: 4, dequantize: { s, d, n in d.update(from: s.assumingMemoryBound(to: Float.self), count: n) },
+                                 quantize: { s, d, n in d.copyMemory(from: s, byteCount: 4 * n) })
+        case .f16: return Traits(name: "F16", blockSize: 1, blockBytes: 2, dequantize: Dequantize.f16, quantize: Quantize.f16)
+        case .bf16: return Traits(name: "BF16", blockSize: 1, blockBytes: 2, dequantize: Dequantize.bf16, quantize: Quantize.bf16)
         case .q4_0: return Traits(name: "Q4_0", blockSize: 32, blockBytes: 18, dequantize: Dequantize.q4_0)
         case .q4_1: return Traits(name: "Q4_1", blockSize: 32, blockBytes: 20, dequantize: Dequantize.q4_1)
-        case .q8_0: return Traits(name: "Q8_0", blockSize: 32, blockBytes: 34, dequantize: Dequantize.q8_0)
+        case .q8_0: return Traits(name: "Q8_0", blockSize: 32, blockBytes: 34, dequantize: Dequantize.q8_0, quantize: Quantize.q8_0)
         case .q5_0: return Traits(name: "Q5_0", blockSize: 32, blockBytes: 22, dequantize: Q5Blocks.q5_0)
         case .q5_1: return Traits(name: "Q5_1", blockSize: 32, blockBytes: 24, dequantize: Q5Blocks.q5_1)
         case .q2_K: return Traits(name: "Q2_K", blockSize: 256, blockBytes: 84, dequantize: Q2KBlock.dequantize)
@@ -51,6 +54,7 @@ public enum GGMLType: UInt32, CustomStringConvertible, CaseIterable, Sendable {
     public var blockSize: Int { traits.blockSize }
     public var blockBytes: Int { traits.blockBytes }
     public var isQuantized: Bool { blockSize > 1 }
+    public var quantize: ((UnsafePointer<Float>, UnsafeMutableRawPointer, Int) -> Void)? { traits.quantize }
     /// Q4_0, Q4_1 and Q8_0 have the 8-bit-activation decode kernels; other types decode from
     /// dequantized slabs (correct, not yet fast).
     public var hasInt8Kernel: Bool { self == .q4_0 || self == .q4_1 || self == .q8_0 }
@@ -76,6 +80,13 @@ public enum GGMLType: UInt32, CustomStringConvertible, CaseIterable, Sendable {
 public enum Dequantize {
     @inline(__always) static func half(_ p: UnsafeRawPointer, _ off: Int) -> Float {
         Float(Float16(bitPattern: p.loadUnaligned(fromByteOffset: off, as: UInt16.self)))
+    }
+
+    /// Calls body(block, out) for each block of a row: `values` per block, `bytes` per block.
+    @inline(__always)
+    static func blocks(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, _ n: Int, values: Int, bytes: Int,
+                       _ body: (UnsafeRawPointer, UnsafeMutablePointer<Float>) -> Void) {
+        for b in 0..<(n / values) { body(src + b * bytes, dst + b * values) }
     }
 
     /// `n` values of type `type` at `src` into `dst`.
@@ -122,6 +133,36 @@ public enum Dequantize {
             let blk = src + b * 34, out = dst + b * 32
             let d = half(blk, 0)
             for j in 0..<32 { out[j] = Float(blk.load(fromByteOffset: 2 + j, as: Int8.self)) * d }
+        }
+    }
+}
+
+/// Float32 rows into stored types, exactly as ggml does (`quantize_row_*_ref`, its fp16/bf16 conversions).
+public enum Quantize {
+    static func f16(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, _ n: Int) {
+        for i in 0..<n { dst.storeBytes(of: Float16(src[i]).bitPattern, toByteOffset: 2 * i, as: UInt16.self) }
+    }
+
+    /// ggml_compute_fp32_to_bf16: round to nearest even; NaN kept quiet.
+    static func bf16(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, _ n: Int) {
+        for i in 0..<n {
+            let u = src[i].bitPattern
+            let h: UInt16 = (u & 0x7FFF_FFFF) > 0x7F80_0000 ? UInt16(truncatingIfNeeded: (u >> 16) | 64)
+                : UInt16(truncatingIfNeeded: (u &+ (0x7FFF &+ ((u >> 16) & 1))) >> 16)
+            dst.storeBytes(of: h, toByteOffset: 2 * i, as: UInt16.self)
+        }
+    }
+
+    /// Q8_0: d = max|x| / 127, q = round(x / d) (half away from zero), d stored as fp16.
+    static func q8_0(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, _ n: Int) {
+        for b in 0..<(n / 32) {
+            let x = src + 32 * b, blk = dst + 34 * b
+            var amax: Float = 0
+            for j in 0..<32 { amax = max(amax, abs(x[j])) }
+            let d = amax / 127
+            let id: Float = d != 0 ? 1 / d : 0
+            blk.storeBytes(of: Float16(d).bitPattern, toByteOffset: 0, as: UInt16.self)
+            for j in 0..<32 { blk.storeBytes(of: Int8((x[j] * id).rounded(.toNearestOrAwayFromZero)), toByteOffset: 2 + j, as: Int8.self) }
         }
     }
 }

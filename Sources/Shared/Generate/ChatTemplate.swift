@@ -5,6 +5,14 @@ public enum ChatTemplate {
     /// s1's exact training system prompt.
     public static let defaultSystem = "You are Qwen, created by Alibaba Cloud. You are a helpful assistant."
 
+    /// The same layout as a Jinja chat template (written into exported GGUF and used by llama.cpp's server):
+    /// the system message, or s1's default, then each turn, then `<|im_start|>assistant\n`.
+    public static let jinja = "{%- if messages[0]['role'] == 'system' %}{{ '<|im_start|>system\\n' + messages[0]['content'] + '<|im_end|>\\n' }}"
+        + "{%- else %}{{ '<|im_start|>system\\n\(defaultSystem)<|im_end|>\\n' }}{%- endif %}"
+        + "{%- for message in messages %}{%- if message['role'] != 'system' %}"
+        + "{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>\\n' }}{%- endif %}{%- endfor %}"
+        + "{%- if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{%- endif %}"
+
     /// The first line: everything up to and including `<|im_start|>assistant\n`.
     public static func prefix(question: String, system: String = defaultSystem) -> String {
         "<|im_start|>system\n\(system)<|im_end|>\n<|im_start|>user\n\(question)<|im_end|>\n<|im_start|>assistant\n"

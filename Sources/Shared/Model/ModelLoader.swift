@@ -123,6 +123,12 @@ public enum ModelLoader {
 
     /// Source row of HF row `r` for a tensor whose rows llama.cpp interleaved per head: HF row
     /// (head, half, j) is stored at (head, j, half).
+    /// The inverse: the HF row a stored (interleaved) row holds.
+    @inline(__always) static func hfRow(ofStored s: Int, headDim hd: Int) -> Int {
+        let h = s / hd, w = s % hd, j = w / 2, half = w % 2
+        return h * hd + half * (hd / 2) + j
+    }
+
     @inline(__always) static func sourceRow(_ r: Int, headDim hd: Int) -> Int {
         let h = r / hd, w = r % hd, half = w / (hd / 2), j = w % (hd / 2)
         return h * hd + j * 2 + half

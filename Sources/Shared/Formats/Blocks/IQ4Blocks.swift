@@ -16,21 +16,17 @@ enum IQ4Blocks {
     }
 
     static func nl(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
-        for b in 0..<(n / 32) {
-            let blk = src + b * 18
-            group(blk + 2, dst + b * 32, Dequantize.half(blk, 0))
-        }
+        Dequantize.blocks(src, dst, n, values: 32, bytes: 18) { blk, out in group(blk + 2, out, Dequantize.half(blk, 0)) }
     }
 
     static func xs(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
-        for b in 0..<(n / 256) {
-            let blk = src + b * 136
+        Dequantize.blocks(src, dst, n, values: 256, bytes: 136) { blk, out in
             let d = Dequantize.half(blk, 0)
             let high = blk.loadUnaligned(fromByteOffset: 2, as: UInt16.self)
             for ib in 0..<8 {
                 let low = (blk.load(fromByteOffset: 4 + ib / 2, as: UInt8.self) >> (4 * UInt8(ib % 2))) & 0x0F
                 let ls = Int32(low) | Int32((high >> (2 * UInt16(ib))) & 3) << 4
-                group(blk + 8 + 16 * ib, dst + b * 256 + 32 * ib, d * Float(ls - 32))
+                group(blk + 8 + 16 * ib, out + 32 * ib, d * Float(ls - 32))
             }
         }
     }

@@ -4,9 +4,8 @@
 /// l+96 at bit shifts 0, 2, 4, 6 (each group of 32 in two scale groups of 16).
 enum Q2KBlock {
     static func dequantize(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
-        for b in 0..<(n / 256) {
-            let blk = src + b * 84
-            var y = dst + b * 256
+        Dequantize.blocks(src, dst, n, values: 256, bytes: 84) { blk, out in
+            var y = out
             let d = Dequantize.half(blk, 80), dmin = Dequantize.half(blk, 82)
             var qOff = 16, s = 0
             for _ in 0..<2 {

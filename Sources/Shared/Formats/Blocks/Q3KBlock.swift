@@ -17,9 +17,8 @@ enum Q3KBlock {
     }
 
     static func dequantize(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
-        for b in 0..<(n / 256) {
-            let blk = src + b * 110
-            var y = dst + b * 256
+        Dequantize.blocks(src, dst, n, values: 256, bytes: 110) { blk, out in
+            var y = out
             let d = Dequantize.half(blk, 108)
             let sc = scales(blk + 96)
             var qOff = 32, s = 0

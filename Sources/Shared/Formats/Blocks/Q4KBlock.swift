@@ -3,9 +3,8 @@
 /// 32 (pair 2k), high nibbles the next 32 (pair 2k + 1). x = d·sc·q − dmin·m.
 enum Q4KBlock {
     static func dequantize(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
-        for b in 0..<(n / 256) {
-            let blk = src + b * 144
-            var y = dst + b * 256
+        Dequantize.blocks(src, dst, n, values: 256, bytes: 144) { blk, out in
+            var y = out
             let d = Dequantize.half(blk, 0), dmin = Dequantize.half(blk, 2)
             for g in 0..<4 {
                 let (s1, m1) = KQuantScales.scaleMin(blk + 4, 2 * g), (s2, m2) = KQuantScales.scaleMin(blk + 4, 2 * g + 1)

@@ -23,16 +23,12 @@ enum Q5Blocks {
     }
 
     static func q5_0(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
-        for b in 0..<(n / 32) {
-            let blk = src + b * 22
-            block(blk, dst + b * 32, codes: 6, d: Dequantize.half(blk, 0), m: nil)
-        }
+        Dequantize.blocks(src, dst, n, values: 32, bytes: 22) { blk, out in block(blk, out, codes: 6, d: Dequantize.half(blk, 0), m: nil) }
     }
 
     static func q5_1(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
-        for b in 0..<(n / 32) {
-            let blk = src + b * 24
-            block(blk, dst + b * 32, codes: 8, d: Dequantize.half(blk, 0), m: Dequantize.half(blk, 2))
+        Dequantize.blocks(src, dst, n, values: 32, bytes: 24) { blk, out in
+            block(blk, out, codes: 8, d: Dequantize.half(blk, 0), m: Dequantize.half(blk, 2))
         }
     }
 }

@@ -3,9 +3,8 @@
 /// l in 64-value group g is bit 2g (low-nibble half) or 2g + 1 (high half) of qh[l]. x = d·sc·q − dmin·m.
 enum Q5KBlock {
     static func dequantize(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
-        for b in 0..<(n / 256) {
-            let blk = src + b * 176
-            var y = dst + b * 256
+        Dequantize.blocks(src, dst, n, values: 256, bytes: 176) { blk, out in
+            var y = out
             let d = Dequantize.half(blk, 0), dmin = Dequantize.half(blk, 2)
             var u1: UInt8 = 1, u2: UInt8 = 2
             for g in 0..<4 {

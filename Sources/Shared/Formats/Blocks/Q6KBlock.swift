@@ -4,12 +4,11 @@
 /// qh[l] holds the high bits of l, l + 32, l + 64, l + 96 at shifts 0, 2, 4, 6.
 enum Q6KBlock {
     static func dequantize(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
-        for b in 0..<(n / 256) {
-            let blk = src + b * 210
+        Dequantize.blocks(src, dst, n, values: 256, bytes: 210) { blk, out in
             let d = Dequantize.half(blk, 208)
             for h in 0..<2 {
                 let ql = blk + 64 * h, qh = blk + 128 + 32 * h, sc = blk + 192 + 8 * h
-                let y = dst + b * 256 + 128 * h
+                let y = out + 128 * h
                 func scale(_ k: Int) -> Float { Float(sc.load(fromByteOffset: k, as: Int8.self)) }
                 for l in 0..<32 {
                     let s = l / 16
