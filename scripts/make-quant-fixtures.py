@@ -10,7 +10,7 @@ Tests/SharedTests/Fixtures/formats/quants.json: {type name: {"raw": ggml type id
 import json, os
 import numpy as np
 from gguf import GGMLQuantizationType as T, GGML_QUANT_SIZES
-from gguf.quants import dequantize
+from gguf.quants import dequantize, quantize
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "Tests", "SharedTests", "Fixtures", "formats", "quants.json")
 # Byte offsets of each block's fp16 scale fields.
@@ -47,9 +47,14 @@ def main():
         data = raw.astype(np.float16).tobytes() if t == T.F16 else (raw.view(np.uint32) >> 16).astype(np.uint16).tobytes()
         vals = dequantize(np.frombuffer(data, dtype=np.uint8), t).astype(np.float32).ravel()
         fixtures[t.name] = {"raw": int(t.value), "hex": data.hex(), "values": vals.astype("<f4").tobytes().hex()}
+    # The quantizers this project writes (GGUF export, --dtype at load): float rows in, blocks out,
+    # including an all-zero block and one with a single large value.
+    x = np.concatenate([rng.normal(0, 1, 256), np.zeros(32), np.r_[np.full(31, 0.01), 1000.0]]).astype(np.float32)
+    fixtures["quantize"] = {"input": x.astype("<f4").tobytes().hex(),
+                            **{t.name: quantize(x, t).tobytes().hex() for t in (T.F16, T.BF16, T.Q8_0, T.Q4_0, T.Q4_1)}}
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     json.dump(fixtures, open(OUT, "w"))
-    print({k: len(v["values"]) // 8 for k, v in fixtures.items()}, "->", OUT)
+    print({k: len(v["values"]) // 8 for k, v in fixtures.items() if "values" in v}, "->", OUT)
 
 
 if __name__ == "__main__":

@@ -62,7 +62,7 @@ struct Think: ParsableCommand {
     @Flag(help: "No generation: add `tokens`, the ids of the question text as given.")
     var tokenize = false
 
-    @Option(help: "native (keep the file's quantized weights) or f32 (dequantize everything; matches PyTorch fp32).")
+    @Option(help: "native (keep the file's weights), f32 (dequantize everything; matches PyTorch fp32), or q8_0/q4_0/q4_1 (quantize the matrices at load: a fine-tuned fp32 checkpoint decodes at quantized speed).")
     var dtype: String = "native"
 
     @Option(help: "0 = greedy.")
@@ -89,7 +89,7 @@ struct Think: ParsableCommand {
     @OptionGroup var io: RecordIOOptions
 
     func validate() throws {
-        guard WeightDType(rawValue: dtype) != nil else { throw ValidationError("--dtype is native or f32") }
+        guard WeightDType(rawValue: dtype) != nil else { throw ValidationError("--dtype is native, f32, q8_0, q4_0 or q4_1") }
         if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
         if maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1") }
         if maxThinkingTokens != "auto" && (Int(maxThinkingTokens) ?? -1) < 0 { throw ValidationError("--max-thinking-tokens is a number or auto") }

@@ -5,11 +5,7 @@ import Shared
 /// GGUF export (`s1-sft --out model.gguf`): a written file loads back with the same config, tokenizer and
 /// logits (bit for bit in f32, including Llama's interleaved Q/K rows), in every output type.
 @Suite struct GGUFWriterTests {
-    func lastLogits(_ m: LoadedModel, _ text: String) -> [Float] {
-        // forward's result lives in the transformer's buffers: copy it while the transformer is alive.
-        let tf = Transformer(m, capacity: 64)
-        return withExtendedLifetime(tf) { Array(tf.forward(m.tokenizer.encode(text), start: 0)) }
-    }
+    func lastLogits(_ m: LoadedModel, _ text: String) -> [Float] { LogitsParityTests.logits(m, m.tokenizer.encode(text)) }
 
     func roundTrip(_ source: String, _ outtype: GGMLType) throws -> (LoadedModel, LoadedModel) {
         let src = try ModelLoader.load(source, dtype: .f32)

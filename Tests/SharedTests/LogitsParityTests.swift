@@ -43,6 +43,30 @@ import Shared
         try check(try ModelLoader.load(Support.fixture("engine/tiny-qwen3"), dtype: .native), "logits-tinyqwen3.json")
     }
 
+    /// Last-position logits, copied while the transformer that owns them is alive.
+    static func logits(_ m: LoadedModel, _ ids: [Int32]) -> [Float] {
+        let tf = Transformer(m, capacity: 64)
+        return withExtendedLifetime(tf) { Array(tf.forward(ids, start: 0)) }
+    }
+
+    @Test func matricesQuantizedAtLoadUseTheInt8KernelsAndStayClose() throws {
+        let dir = Support.fixture("engine/tiny-qwen2")
+        let exact = try ModelLoader.load(dir, dtype: .f32)
+        let ids = exact.tokenizer.encode("What is 2+2?")
+        let want = Self.logits(exact, ids)
+        // Bounds relative to the range of the exact logits: 8-bit blocks keep ~2 significant digits per
+        // weight, 4-bit ones ~1 (measured on this 32-wide random model: Q8_0 0.8 %, Q4_0 13 % of the range).
+        let range = want.max()! - want.min()!
+        for (dtype, share) in [(WeightDType.q8_0, Float(0.01)), (.q4_0, 0.2), (.q4_1, 0.2)] {
+            let bound = share * range
+            let m = try ModelLoader.load(dir, dtype: dtype)
+            #expect(m.weights.layers[0].q.type.description.lowercased() == dtype.rawValue)
+            let got = Self.logits(m, ids)
+            let worst = zip(got, want).map { abs($0 - $1) }.max()!
+            #expect(worst > 0 && worst < bound, "\(dtype): max |Δlogit| \(worst), logit range \(range)")
+        }
+    }
+
     @Test func smolLM2InF32MatchesTransformers() throws {
         try #require(FileManager.default.fileExists(atPath: Support.smolModel), "make model")
         let m = try ModelLoader.load(Support.smolModel, dtype: .f32)

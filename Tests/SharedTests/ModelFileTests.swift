@@ -62,7 +62,10 @@ import Shared
         expectError(write(Array(whole.prefix(40)), "header-cut.gguf"), "truncated", open)
         expectError(write(Array(whole.prefix(whole.count - 8)), "data-cut.gguf"), "past the end", open)
         expectError(write(gguf(tensors: [("a", [4, 2], 0, floats)], offsets: [1 << 40]), "offset.gguf"), "past the end", open)
-        expectError(write(gguf(tensors: [("k", [256], 12, [UInt8](repeating: 0, count: 144))]), "type.gguf"), "unsupported type Q4_K", open)
+        // Q4_K is read now; IQ2_XXS (16) is not, and the error names the type and the tensor.
+        expectError(write(gguf(tensors: [("k", [256], 16, [UInt8](repeating: 0, count: 66))]), "type.gguf"), "tensor k has unsupported type IQ2_XXS", open)
+        // A row that is not whole blocks of its type.
+        expectError(write(gguf(tensors: [("k", [200], 12, [UInt8](repeating: 0, count: 144))]), "rows.gguf"), "is not whole Q4_K blocks", open)
         expectError(write(gguf(tensors: [("q", [30], 2, [UInt8](repeating: 0, count: 18))]), "blocks.gguf"), "not whole Q4_0 blocks", open)
         expectError(write([0x47, 0x47], "tiny.gguf"), "bad magic", open)
         expectError(write([], "empty.gguf"), "empty file", open)

@@ -35,8 +35,8 @@ public enum GGMLType: UInt32, CustomStringConvertible, CaseIterable, Sendable {
                                  quantize: { s, d, n in d.copyMemory(from: s, byteCount: 4 * n) })
         case .f16: return Traits(name: "F16", blockSize: 1, blockBytes: 2, dequantize: Dequantize.f16, quantize: Quantize.f16)
         case .bf16: return Traits(name: "BF16", blockSize: 1, blockBytes: 2, dequantize: Dequantize.bf16, quantize: Quantize.bf16)
-        case .q4_0: return Traits(name: "Q4_0", blockSize: 32, blockBytes: 18, dequantize: Dequantize.q4_0)
-        case .q4_1: return Traits(name: "Q4_1", blockSize: 32, blockBytes: 20, dequantize: Dequantize.q4_1)
+        case .q4_0: return Traits(name: "Q4_0", blockSize: 32, blockBytes: 18, dequantize: Dequantize.q4_0, quantize: Quantize.q4_0)
+        case .q4_1: return Traits(name: "Q4_1", blockSize: 32, blockBytes: 20, dequantize: Dequantize.q4_1, quantize: Quantize.q4_1)
         case .q8_0: return Traits(name: "Q8_0", blockSize: 32, blockBytes: 34, dequantize: Dequantize.q8_0, quantize: Quantize.q8_0)
         case .q5_0: return Traits(name: "Q5_0", blockSize: 32, blockBytes: 22, dequantize: Q5Blocks.q5_0)
         case .q5_1: return Traits(name: "Q5_1", blockSize: 32, blockBytes: 24, dequantize: Q5Blocks.q5_1)
@@ -150,6 +150,42 @@ public enum Quantize {
             let h: UInt16 = (u & 0x7FFF_FFFF) > 0x7F80_0000 ? UInt16(truncatingIfNeeded: (u >> 16) | 64)
                 : UInt16(truncatingIfNeeded: (u &+ (0x7FFF &+ ((u >> 16) & 1))) >> 16)
             dst.storeBytes(of: h, toByteOffset: 2 * i, as: UInt16.self)
+        }
+    }
+
+    /// Q4_0: d = (the value of largest magnitude) / −8, q = min(15, trunc(x/d + 8.5)); nibbles as the
+    /// dequantizer reads them.
+    static func q4_0(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, _ n: Int) {
+        for b in 0..<(n / 32) {
+            let x = src + 32 * b, blk = dst + 18 * b
+            var amax: Float = 0, mx: Float = 0
+            for j in 0..<32 where abs(x[j]) > amax { amax = abs(x[j]); mx = x[j] }
+            let d = mx / -8
+            let id: Float = d != 0 ? 1 / d : 0
+            blk.storeBytes(of: Float16(d).bitPattern, toByteOffset: 0, as: UInt16.self)
+            for j in 0..<16 {
+                let q0 = min(15, Int8(truncatingIfNeeded: Int(x[j] * id + 8.5)))
+                let q1 = min(15, Int8(truncatingIfNeeded: Int(x[j + 16] * id + 8.5)))
+                blk.storeBytes(of: UInt8(q0) | UInt8(q1) << 4, toByteOffset: 2 + j, as: UInt8.self)
+            }
+        }
+    }
+
+    /// Q4_1: d = (max − min) / 15, m = min, q = min(15, trunc((x − m)/d + 0.5)).
+    static func q4_1(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, _ n: Int) {
+        for b in 0..<(n / 32) {
+            let x = src + 32 * b, blk = dst + 20 * b
+            var lo = Float.greatestFiniteMagnitude, hi = -Float.greatestFiniteMagnitude
+            for j in 0..<32 { lo = min(lo, x[j]); hi = max(hi, x[j]) }
+            let d = (hi - lo) / 15
+            let id: Float = d != 0 ? 1 / d : 0
+            blk.storeBytes(of: Float16(d).bitPattern, toByteOffset: 0, as: UInt16.self)
+            blk.storeBytes(of: Float16(lo).bitPattern, toByteOffset: 2, as: UInt16.self)
+            for j in 0..<16 {
+                let q0 = min(15, UInt8(truncatingIfNeeded: Int((x[j] - lo) * id + 0.5)))
+                let q1 = min(15, UInt8(truncatingIfNeeded: Int((x[j + 16] - lo) * id + 0.5)))
+                blk.storeBytes(of: q0 | q1 << 4, toByteOffset: 4 + j, as: UInt8.self)
+            }
         }
     }
 

@@ -1,8 +1,13 @@
 import Foundation
 
 /// Element type the forward pass computes with: `f32` dequantizes every weight at load (the exact mode the
-/// parity tests use); `native` keeps the file's types and uses the quantized kernels.
-public enum WeightDType: String { case native, f32 }
+/// parity tests use); `native` keeps the file's types and uses the quantized kernels; `q8_0`, `q4_0` and
+/// `q4_1` quantize every matrix at load (a fine-tuned fp32 checkpoint then decodes through the int8
+/// kernels, with no conversion step), as ggml quantizes; matrices whose rows are not whole blocks stay.
+public enum WeightDType: String, CaseIterable {
+    case native, f32, q8_0, q4_0, q4_1
+    var quantizeTo: GGMLType? { self == .q8_0 ? .q8_0 : self == .q4_0 ? .q4_0 : self == .q4_1 ? .q4_1 : nil }
+}
 
 /// A loaded model: config, weights and tokenizer, from a GGUF file or a Hugging Face directory.
 public struct LoadedModel {
@@ -166,6 +171,18 @@ public enum ModelLoader {
                     }
                 }
                 if shape.count > 1 { mats[name] = WeightMatrix(type: .f32, data: UnsafeRawPointer(dst), rows: t.rows, cols: t.cols) } else { vecs[name] = UnsafePointer(dst) }
+            } else if shape.count > 1, let target = dtype.quantizeTo, t.type != target, t.cols % target.blockSize == 0 {
+                // Quantized at load: each row in HF order to fp32, then to the target blocks.
+                let rb = target.rowBytes(t.cols), srb = t.type.rowBytes(t.cols)
+                let o = OwnedBytes(rb * t.rows)
+                let row = UnsafeMutablePointer<Float>.allocate(capacity: t.cols)
+                defer { row.deallocate() }
+                for r in 0..<t.rows {
+                    Dequantize.row(t.type, t.data + (perm ? sourceRow(r, headDim: c.headDim) : r) * srb, row, t.cols)
+                    target.quantize!(row, o.p + r * rb, t.cols)
+                }
+                owners.append(o)
+                mats[name] = WeightMatrix(type: target, data: UnsafeRawPointer(o.p), rows: t.rows, cols: t.cols)
             } else if shape.count > 1 {
                 var data = t.data
                 if perm {
