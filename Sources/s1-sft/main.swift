@@ -149,8 +149,15 @@ extension SFT {
         let trainer = Trainer(model: loaded, examples: examples, options: o)
         var start = 0
         if resuming {
-            let state = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: statePath))) as? [String: Any] ?? [:]
-            guard let step = state["step"] as? Int, state["total_steps"] as? Int == trainer.totalSteps else {
+            let stateData: Data
+            do { stateData = try Data(contentsOf: URL(fileURLWithPath: statePath)) } catch { throw ModelFileError(statePath, "cannot read") }
+            guard let state = (try? JSONSerialization.jsonObject(with: stateData)) as? [String: Any] else {
+                throw ModelFileError(statePath, "not a JSON object")
+            }
+            guard let step = state["step"] as? Int, (0...trainer.totalSteps).contains(step) else {
+                throw ModelFileError(statePath, "step is missing or outside 0…\(trainer.totalSteps)")
+            }
+            guard state["total_steps"] as? Int == trainer.totalSteps else {
                 throw UsageError("\(statePath): the checkpoint is from a run of a different length; resume with the same data and options")
             }
             let opt = try SafetensorsReader(path: out + "/optimizer.safetensors")

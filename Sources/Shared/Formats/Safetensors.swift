@@ -43,6 +43,8 @@ public final class SafetensorsReader {
         var shards: [String] = []
         for (name, file) in map.members {
             guard let f = file.string else { throw ModelFileError(index, "weight_map[\(name)] is not a file name") }
+            // Shards stay inside the model directory.
+            guard !f.isEmpty, !f.contains("/"), f != ".", f != ".." else { throw ModelFileError(index, "weight_map[\(name)] names \"\(f)\", outside the model directory") }
             if !shards.contains(f) { shards.append(f) }
         }
         for s in shards.sorted() { try add(file: path + "/" + s) }

@@ -27,8 +27,9 @@ public struct ModelConfig: Equatable {
         guard let a = md["general.architecture"]?.string else { throw ModelFileError(g.path, "no general.architecture") }
         guard let arch = Arch(rawValue: a) else { throw ModelFileError(g.path, "architecture \(a) is not supported (llama, qwen2, qwen3)") }
         func int(_ k: String) throws -> Int {
-            guard let v = md["\(a).\(k)"]?.int, v > 0 else { throw ModelFileError(g.path, "metadata \(a).\(k) missing") }
-            return v
+            guard let raw = md["\(a).\(k)"] else { throw ModelFileError(g.path, "metadata \(a).\(k) missing") }
+            guard let v = raw.int else { throw ModelFileError(g.path, "metadata \(a).\(k) is not an integer") }
+            return v   // range checked by validate()
         }
         self.arch = arch
         dim = try int("embedding_length")
@@ -45,6 +46,11 @@ public struct ModelConfig: Equatable {
         qkvBias = g.tensor("blk.0.attn_q.bias") != nil
         qkNorm = g.tensor("blk.0.attn_q_norm.weight") != nil
         try validate(g.path)
+        // The block count must be what the file holds: no more (tensors missing) and no fewer (ignored).
+        guard g.tensor("blk.\(layers - 1).attn_norm.weight") != nil, g.tensor("blk.\(layers).attn_norm.weight") == nil else {
+            let held = (0..<(1 << 16)).first { g.tensor("blk.\($0).attn_norm.weight") == nil } ?? (1 << 16)
+            throw ModelFileError(g.path, "\(a).block_count is \(layers) but the file holds \(held) layers")
+        }
     }
 
     public init(hf c: HFConfig, path: String, hasLMHead: Bool, hasQKVBias: Bool, hasQKNorm: Bool = false) throws {
@@ -70,7 +76,18 @@ public struct ModelConfig: Equatable {
         try validate(path)
     }
 
+    /// Every size has a bound, checked before anything is allocated, divided or indexed.
+    static let bounds: [(String, KeyPath<ModelConfig, Int>, Int)] = [
+        ("vocabulary size", \.vocabSize, 1 << 24), ("context length", \.contextLength, 1 << 22), ("layer count", \.layers, 1 << 16),
+        ("hidden size", \.dim, 1 << 16), ("FFN size", \.hiddenDim, 1 << 18), ("attention heads", \.heads, 1 << 12),
+        ("KV heads", \.kvHeads, 1 << 12), ("head size", \.headDim, 1 << 12),
+    ]
+
     func validate(_ path: String) throws {
+        for (name, key, limit) in Self.bounds where !(1...limit).contains(self[keyPath: key]) {
+            throw ModelFileError(path, "\(name) \(self[keyPath: key]) is outside 1…\(limit)")
+        }
+        guard kvHeads <= heads else { throw ModelFileError(path, "\(kvHeads) KV heads for \(heads) query heads") }
         guard heads % kvHeads == 0 else { throw ModelFileError(path, "\(heads) query heads are not a multiple of \(kvHeads) KV heads") }
         guard headDim % 2 == 0 else { throw ModelFileError(path, "head size \(headDim) is odd (RoPE needs pairs)") }
         guard vocabSize > 0 else { throw ModelFileError(path, "vocabulary size unknown") }

@@ -51,7 +51,15 @@ public enum ModelLoader {
             if name.hasSuffix("k_proj.weight") || name.hasSuffix("k_proj.bias") { return config.kvHeads }
             return nil
         }
+        try checkVocabulary(tok, config, path)
         return LoadedModel(config: config, weights: w, tokenizer: tok, path: path)
+    }
+
+    /// Token ids the tokenizer can produce must be rows of the embedding.
+    static func checkVocabulary(_ tok: Tokenizer, _ c: ModelConfig, _ path: String) throws {
+        guard tok.vocabSize <= c.vocabSize else {
+            throw ModelFileError(path, "the tokenizer has \(tok.vocabSize) tokens but the model's vocabulary is \(c.vocabSize)")
+        }
     }
 
     /// Just the tokenizer of a model (no weights are touched).
@@ -74,6 +82,7 @@ public enum ModelLoader {
             let type: GGMLType = t.dtype == .F32 ? .f32 : t.dtype == .F16 ? .f16 : .bf16
             return StoredTensor(type: type, data: t.data, rows: t.shape.count > 1 ? t.shape[0] : 1, cols: t.shape.last ?? 1)
         } unpermute: { _ in nil }
+        try checkVocabulary(tok, config, dir)
         return LoadedModel(config: config, weights: w, tokenizer: tok, path: dir)
     }
 
@@ -151,11 +160,12 @@ public enum ModelLoader {
             }
             return t
         }
+        // Every tensor found and shaped as the config says before anything is allocated for it.
+        let stored = try specs.map { try fetch($0.0, $0.1) }
         let flat = dtype == .f32 ? FlatParameters(specs) : nil
         var mats: [String: WeightMatrix] = [:]
         var vecs: [String: UnsafePointer<Float>] = [:]
-        for (name, shape) in specs {
-            let t = try fetch(name, shape)
+        for ((name, shape), t) in zip(specs, stored) {
             let perm = unpermute(name) != nil
             if let flat {
                 let dst = flat.view(name)!

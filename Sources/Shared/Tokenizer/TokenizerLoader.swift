@@ -14,6 +14,9 @@ public enum TokenizerLoader {
             return (String(s[..<sp]), String(s[s.index(after: sp)...]))
         }
         let types = md["tokenizer.ggml.token_type"]?.array?.map { $0.int ?? 1 } ?? []
+        guard types.isEmpty || types.count == toks.count else {
+            throw ModelFileError(src, "tokenizer.ggml.token_type has \(types.count) entries for \(toks.count) tokens")
+        }
         // llama.cpp token types: 3 = control (special), 4 = user-defined; both are matched whole in text.
         var added: [(String, Int32, special: Bool)] = []
         for (i, t) in types.enumerated() where t == 3 || t == 4 { added.append((toks[i], Int32(i), t == 3)) }
