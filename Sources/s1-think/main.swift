@@ -116,7 +116,7 @@ struct Think: ParsableCommand {
                     try writer.flush()
                 }
             } else if !raw {
-                try think(reader, writer, tally)
+                try think(reader, writer, tally, policy)
             } else {
                 let loaded = try ModelLoader.load(model, dtype: WeightDType(rawValue: dtype)!)
                 let gen = RawGenerator(loaded)
@@ -154,7 +154,7 @@ extension Think {
     /// Budget-forced thinking (SPEC §5) with continuous batching: records are read as slots free up,
     /// each yields `samples` jobs (and rejection-sampling retries), and records are written in input
     /// order as soon as all their outputs exist.
-    func think(_ reader: RecordReader, _ writer: RecordWriter, _ tally: Tally) throws {
+    func think(_ reader: RecordReader, _ writer: RecordWriter, _ tally: Tally, _ policy: BadLinePolicy) throws {
         var opts = ThinkingOptions()
         opts.maxThinking = maxThinkingTokens == "auto" ? .auto : .tokens(Int(maxThinkingTokens)!)
         opts.minThinking = minThinkingTokens
@@ -194,8 +194,19 @@ extension Think {
             if !issue.isEmpty { let (r, k, t) = issue.removeFirst(); return makeJob(r, k, t) }
             while let r = try reader.next() {
                 if let id = r.string("id"), doneIDs.contains(id) { tally.drop("already in --skip-ids"); continue }
-                var q = try question(r)
-                if let ctl { q = ctl.apply(to: q) }
+                var q: String
+                do {
+                    q = try question(r)
+                    if let ctl { q = ctl.apply(to: q) }
+                    // A prompt that leaves no room to think is an error for its record, never an empty output.
+                    let n = gen.promptTokens(q).count
+                    if n >= gen.transformer.capacity - 1 {
+                        throw InputError(r.source, line: r.line, "the prompt is \(n) tokens; the context holds \(gen.transformer.capacity)")
+                    }
+                } catch let e as InputError {
+                    try policy.reject(e, raw: r.raw)   // --skip-bad: set aside and counted; else exit 65
+                    continue
+                }
                 records[nextRecord] = (r, q, r.string("id") ?? "line \(r.line)", Array(repeating: nil, count: samples))
                 for k in 1..<max(1, samples) { issue.append((nextRecord, k, 0)) }
                 nextRecord += 1

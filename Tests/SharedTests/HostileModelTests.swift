@@ -68,3 +68,25 @@ import Shared
         #expect(r.status == 65 && r.stderr.contains("trainer_state.json") && r.stderr.contains("outside"), "\(r.status): \(r.stderr)")
     }
 }
+
+/// Runs that must stop or skip with a clear error rather than write something that looks like a result.
+@Suite struct HostileRunTests {
+    @Test func aPromptLongerThanTheContextIsAnErrorForItsRecord() throws {
+        let long = String(repeating: "seven eight nine ", count: 200)
+        let input = #"{"id":"long","question":"\#(long)"}"# + "\n" + #"{"id":"ok","question":"2+2?"}"# + "\n"
+        let args = ["--model", Support.fixture("engine/tiny-qwen2"), "--max-thinking-tokens", "4", "--max-answer-tokens", "2"]
+        let strict = try Support.run("s1-think", args, stdin: input)
+        #expect(strict.status == 65 && strict.stderr.contains("stdin:1") && strict.stderr.contains("context holds 256"), "\(strict.stderr)")
+        let skipping = try Support.run("s1-think", args + ["--skip-bad"], stdin: input)
+        #expect(skipping.status == 0, "\(skipping.stderr)")
+        let ids = Support.objects(skipping.stdout).map { $0["id"] as? String }
+        #expect(ids == ["ok"] && skipping.stderr.contains("bad line"), "\(ids) \(skipping.stderr)")
+    }
+
+    @Test func aLossThatIsNotFiniteStopsTraining() throws {
+        let out = Support.tempDir() + "/nan"
+        let r = try Support.run("s1-sft", ["--model", Support.fixture("engine/tiny-qwen2"), "--out", out, "--epochs", "4", "--batch-size", "2",
+                                           "--lr", "1e38", "--warmup-ratio", "0", Support.fixture("engine/sft-records.jsonl")])
+        #expect(r.status == 70 && r.stderr.contains("not finite"), "\(r.status): \(r.stderr.suffix(300))")
+    }
+}

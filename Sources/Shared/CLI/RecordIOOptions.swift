@@ -32,7 +32,8 @@ public struct RecordIOOptions: ParsableArguments {
 }
 
 /// Runs a tool body with the project's exit-status convention: 65 for bad input (located), 64 for
-/// usage, 74 for I/O failures, and always the stderr summary of what was read, written and dropped.
+/// usage, 74 for I/O failures, 70 for a training run that cannot go on, and always the stderr summary
+/// of what was read, written and dropped.
 public enum ToolMain {
     /// `summarize: false` for a preparation step (loading reference sets) whose counts the main pass reports.
     public static func run(_ tally: Tally, summarize: Bool = true, _ body: () throws -> Void) throws {
@@ -55,6 +56,10 @@ public enum ToolMain {
             if summarize { tally.printSummary() }
             Log.line("\(tally.tool): error: \(e)")
             throw ExitCode(74)
+        } catch let e as TrainingFailure {
+            if summarize { tally.printSummary() }
+            Log.line("\(tally.tool): error: \(e)")
+            throw ExitCode(70)
         }
     }
 

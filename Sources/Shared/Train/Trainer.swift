@@ -112,6 +112,10 @@ public final class Trainer {
             let nll = accumulate(batch, scale: 1 / Float(count))
             let grads = passes[0].grads   // the batch's summed gradient (see accumulate)
             let norm = GradClip.clip(grads.base, count: grads.count, maxNorm: options.maxGradNorm)
+            // A loss or gradient that is not finite stops the run before it reaches the weights.
+            guard nll.isFinite, norm.isFinite else {
+                throw TrainingFailure("step \(s + 1): the loss (\(nll / Double(count))) or the gradient norm (\(norm)) is not finite; stopping before the weights are updated (the last checkpoint is kept)")
+            }
             let lr = schedule.lr(s)
             adam.update(p.base, grads.base, lr: Float(lr))
             let dt = Date().timeIntervalSince(t0)
@@ -123,4 +127,10 @@ public final class Trainer {
             if s == options.stopAfter { return }
         }
     }
+}
+
+/// Training cannot go on (a loss or gradient that is not finite): exit status 70, the message says why.
+public struct TrainingFailure: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ d: String) { description = d }
 }
