@@ -89,4 +89,16 @@ import Shared
         #expect(out[0]["correct"] as? Bool == false)
         #expect((out[0]["judge_note"] as? String)?.contains("longer than") == true)
     }
+
+    @Test func theCanonicalSpellingIgnoresOrderButNotValues() throws {
+        func c(_ s: String) throws -> String { CanonicalPrinter.print(try #require(MathParser.parse(s), "\(s) parses")) }
+        #expect(try c("9a+11") == c("11 + 9a"))
+        #expect(try c("\\{3, 1, 2\\}") == c("\\{1,2,3\\}"))
+        #expect(try c("0.5") == c("\\frac12"))
+        #expect(try c("(1,2)") != c("(2,1)"))
+        #expect(try c("[0,9)") != c("(0,9)"))
+        #expect(try c("0.67") != c("2/3"))
+        #expect(try c("x<3") != c("x>3"))
+        #expect(try c("(x-2)^2") != c("x^2-4x+4"), "equal values, different spellings: left to evaluation")
+    }
 }
