@@ -8,25 +8,24 @@ public struct AnswerEquivalence {
 
     public init(budget: WorkBudget) { scalar = ScalarEquivalence(budget: budget) }
 
+    /// The letter a node spells: a one-letter variable, or `e` / `i` read as constants.
+    static func letter(_ n: MathNode) -> String? {
+        switch n {
+        case .symbol(let s) where s.count == 1: return s.lowercased()
+        case .constant(.e): return "e"
+        case .constant(.i): return "i"
+        default: return nil
+        }
+    }
+
     /// The word an answer spells, if it is one: `\text{Even}`, or letters run together (`even`).
     static func word(_ n: MathNode) -> String? {
         switch n {
         case .text(let s): return s.lowercased().split(whereSeparator: { $0 == " " }).joined(separator: " ")
-        case .symbol(let s) where s.count == 1: return s.lowercased()
-        case .constant(.e): return "e"
-        case .constant(.i): return "i"
         case .mul(let xs):
-            var w = ""
-            for x in xs {
-                switch x {
-                case .symbol(let s) where s.count == 1: w += s.lowercased()
-                case .constant(.e): w += "e"
-                case .constant(.i): w += "i"
-                default: return nil
-                }
-            }
-            return w
-        default: return nil
+            let letters = xs.map(letter)
+            return letters.contains(nil) ? nil : letters.map { $0! }.joined()
+        default: return letter(n)
         }
     }
 
@@ -92,7 +91,7 @@ public struct AnswerEquivalence {
             // as labelled values (x = 5 against x = 5.0), then term by term.
             if let r = try RelationEquivalence.proportional(p, g, scalar), r { return true }
             if let a = try IntervalSet.from(p, scalar), let b = try IntervalSet.from(g, scalar) { return try a.equal(b, scalar) }
-            if let a = RelationEquivalence.labelledValue(p), let b = RelationEquivalence.labelledValue(g), try sameLabel(tp[0], tg[0]) {
+            if let a = RelationEquivalence.labelledValue(p), let b = RelationEquivalence.labelledValue(g), sameLabel(tp[0], tg[0]) {
                 return try equal(a, b)
             }
             guard op == og, tp.count == tg.count else { return false }
@@ -134,7 +133,7 @@ public struct AnswerEquivalence {
         return try scalarEqual(p, g)
     }
 
-    func sameLabel(_ a: MathNode, _ b: MathNode) throws -> Bool {
+    func sameLabel(_ a: MathNode, _ b: MathNode) -> Bool {
         if case .symbol(let x) = a, case .symbol(let y) = b { return x == y }
         return true
     }

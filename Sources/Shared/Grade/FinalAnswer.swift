@@ -50,21 +50,26 @@ public enum FinalAnswer {
         return nil
     }
 
-    /// Words of three or more letters outside math: a sentence has two or more.
+    /// Runs of ASCII letters outside `$…$`, not counting command names (`\\frac`).
+    static func textWords(_ s: String) -> [String] {
+        var words: [String] = [], run = "", inMath = false, backslash = false
+        for c in s + " " {
+            if c == "$" { inMath.toggle() }
+            if c.isLetter && c.isASCII && !inMath && !backslash { run.append(c); continue }
+            if !run.isEmpty { words.append(run) }
+            run = ""
+            backslash = c == "\\" || (backslash && c.isLetter)
+        }
+        return words
+    }
+
+    /// Words of three or more letters outside math (environment names aside): a sentence has two or more.
     static func isSentence(_ s: String) -> Bool {
-        var words = 0, inMath = false, run = 0, backslash = false
         var text = s
         for env in ["pmatrix", "bmatrix", "vmatrix", "matrix", "array", "cases", "aligned", "align"] {
             text = text.replacingOccurrences(of: "{" + env + "}", with: " ")
         }
-        for c in text + " " {
-            if c == "$" { inMath.toggle() }
-            if c.isLetter && c.isASCII && !inMath && !backslash { run += 1; continue }
-            if run >= 3 { words += 1 }
-            run = 0
-            backslash = c == "\\" || (backslash && c.isLetter)
-        }
-        return words >= 2
+        return textWords(text).filter { $0.count >= 3 }.count >= 2
     }
 
     /// Clauses after an answer that are not part of it ("is 0, achieved when a = b = c").
@@ -122,7 +127,7 @@ public enum FinalAnswer {
             for cut in group.flatMap(positions).sorted(by: >) {
                 let tail = stripSentence(String(a[cut...]))
                 if tail.isEmpty { continue }
-                if let m = lastMathSpan(tail), !tail.hasPrefix("(") || tail.hasPrefix("\\(") { return m }
+                if let m = lastMathSpan(tail) { return m }
                 if plainWords(tail).isEmpty, MathParser.parse(tail) != nil { return tail }
                 // "12 ways to do it": a number followed by words.
                 let lead = tail.prefix { $0.isNumber || $0 == "." || $0 == "," || $0 == "/" || $0 == "-" }
@@ -142,18 +147,13 @@ public enum FinalAnswer {
         return lastNumber(head)
     }
 
-    /// Words of two or more letters outside math, other than units and number words.
+    /// Words of two or more letters outside math, other than units, number words, function names and
+    /// the separators `and`/`or`.
     static func plainWords(_ s: String) -> [String] {
-        var words: [String] = [], run = "", inMath = false, backslash = false
-        for c in s + " " {
-            if c == "$" { inMath.toggle() }
-            if c.isLetter && c.isASCII && !inMath && !backslash { run.append(c); continue }
-            if run.count >= 2 && !MathParser.units.contains(run) && MathParser.numberWords[run.lowercased()] == nil && run != "and" && run != "or"
-                && !MathParser.functions.contains(run) && run != "pi" { words.append(run) }
-            run = ""
-            backslash = c == "\\" || (backslash && c.isLetter)
+        textWords(s).filter { w in
+            w.count >= 2 && !MathParser.units.contains(w) && MathParser.numberWords[w.lowercased()] == nil
+                && !["and", "or", "pi"].contains(w) && !MathParser.functions.contains(w)
         }
-        return words
     }
 
     /// The last run of `\boxed{}`s that stand together (separated by commas, `and`, `or`, `\quad`, at most

@@ -18,9 +18,8 @@ public enum Judge {
             return Verdict(correct: said == yes, note: nil)
         }
         guard let e = extracted else { return Verdict(correct: false, note: nil) }
-        if MultipleChoice.isLetterGold(gold) {
-            guard let l = MultipleChoice.letter(in: e) else { return Verdict(correct: false, note: nil) }
-            return Verdict(correct: l == MultipleChoice.goldLetter(gold), note: nil)
+        if let g = MultipleChoice.goldLetter(gold) {
+            return Verdict(correct: MultipleChoice.letter(in: e) == g, note: nil)
         }
         let v = equivalent(e, gold)
         if v.correct { return v }

@@ -23,6 +23,12 @@ public struct ScalarEquivalence {
         var error: Real?
     }
 
+    /// The points an expression in these variables is compared at: one for a constant, five otherwise.
+    static func points(_ names: [String]) -> [[String: Rational]] { assignments(names, count: names.isEmpty ? 1 : 5) }
+
+    /// Whether enough points were compared for a verdict: the one point of a constant, else three.
+    static func enough(_ compared: Int, _ names: [String]) -> Bool { compared >= (names.isEmpty ? 1 : 3) }
+
     static func assignments(_ names: [String], count: Int) -> [[String: Rational]] {
         (0..<count).map { j in
             var env: [String: Rational] = [:]
@@ -74,7 +80,7 @@ public struct ScalarEquivalence {
     /// true / false, or nil when too few points could be compared to decide.
     public func equal(_ a: MathNode, _ b: MathNode) throws -> Bool? {
         let names = a.symbols.union(b.symbols).sorted()
-        let envs = Self.assignments(names, count: names.isEmpty ? 1 : 5)
+        let envs = Self.points(names)
         var compared = 0
         for env in envs {
             let x = try sample(a, env), y = try sample(b, env)
@@ -87,7 +93,7 @@ public struct ScalarEquivalence {
                 compared += 1
             }
         }
-        return compared >= (names.isEmpty ? 1 : 3) ? true : nil
+        return Self.enough(compared, names) ? true : nil
     }
 
     /// The value of a constant expression at high precision (for interval endpoints and decimals).

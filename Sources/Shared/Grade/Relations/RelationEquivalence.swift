@@ -86,7 +86,7 @@ public enum RelationEquivalence {
         let f = MathNode.add([ta[0], .neg(ta[1])]), g = MathNode.add([tb[0], .neg(tb[1])])
         let ratio = MathNode.div(f, g)
         let names = f.symbols.union(g.symbols).sorted()
-        let envs = ScalarEquivalence.assignments(names, count: names.isEmpty ? 1 : 5)
+        let envs = ScalarEquivalence.points(names)
         var first: ScalarEquivalence.Sample?
         var compared = 0
         for env in envs {
@@ -102,6 +102,6 @@ public enum RelationEquivalence {
             }
             compared += 1
         }
-        return compared >= (names.isEmpty ? 1 : 3) ? true : nil
+        return ScalarEquivalence.enough(compared, names) ? true : nil
     }
 }
