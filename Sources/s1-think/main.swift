@@ -172,13 +172,13 @@ extension Think {
         let progress = Progress(enabled: showProgress, total: showProgress ? LineReader.countRecords(inputs) : nil)
 
         // Records in flight, by input index; each job id encodes (record index, sample, try).
-        var records: [Int: (record: Record, question: String, key: String, outputs: [JSONValue?])] = [:]
+        var records: [Int: (record: Record, prompt: [Int32], key: String, outputs: [JSONValue?])] = [:]
         var nextRecord = 0, nextToWrite = 0, written = 0
         var issue: [(Int, Int, Int)] = []   // (record, sample, try) jobs waiting for a slot, retries first
         func jobID(_ r: Int, _ k: Int, _ t: Int) -> Int { (r << 24) | (k << 12) | t }
         func makeJob(_ r: Int, _ k: Int, _ t: Int) -> ContinuousBatcher.Job {
             var stream = SplitMix64(seed: seed, stream: "\(records[r]!.key)/\(k)/\(t)")
-            return ContinuousBatcher.Job(id: jobID(r, k, t), question: records[r]!.question, seed: stream.next())
+            return ContinuousBatcher.Job(id: jobID(r, k, t), prompt: records[r]!.prompt, seed: stream.next())
         }
         func flush() throws {
             while let entry = records[nextToWrite], entry.outputs.allSatisfy({ $0 != nil }) {
@@ -194,20 +194,21 @@ extension Think {
             if !issue.isEmpty { let (r, k, t) = issue.removeFirst(); return makeJob(r, k, t) }
             while let r = try reader.next() {
                 if let id = r.string("id"), doneIDs.contains(id) { tally.drop("already in --skip-ids"); continue }
-                var q: String
+                let prompt: [Int32]
                 do {
-                    q = try question(r)
+                    var q = try question(r)
                     if let ctl { q = ctl.apply(to: q) }
-                    // A prompt that leaves no room to think is an error for its record, never an empty output.
-                    let n = gen.promptTokens(q).count
-                    if n >= gen.transformer.capacity - 1 {
-                        throw InputError(r.source, line: r.line, "the prompt is \(n) tokens; the context holds \(gen.transformer.capacity)")
+                    // Tokenized once for all the record's samples. A prompt that leaves no room to think is an
+                    // error for its record, never an empty output.
+                    prompt = gen.promptTokens(q)
+                    if prompt.count >= gen.transformer.capacity - 1 {
+                        throw InputError(r.source, line: r.line, "the prompt is \(prompt.count) tokens; the context holds \(gen.transformer.capacity)")
                     }
                 } catch let e as InputError {
                     try policy.reject(e, raw: r.raw)   // --skip-bad: set aside and counted; else exit 65
                     continue
                 }
-                records[nextRecord] = (r, q, r.string("id") ?? "line \(r.line)", Array(repeating: nil, count: samples))
+                records[nextRecord] = (r, prompt, r.string("id") ?? "line \(r.line)", Array(repeating: nil, count: samples))
                 for k in 1..<max(1, samples) { issue.append((nextRecord, k, 0)) }
                 nextRecord += 1
                 return makeJob(nextRecord - 1, 0, 0)

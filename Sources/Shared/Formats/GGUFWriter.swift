@@ -103,15 +103,22 @@ public enum GGUFWriter {
             try fh.write(contentsOf: head.bytes)
             var written = 0
             for ((hfName, _), entry) in zip(specs, plan) {
-                let src = p.view(hfName)!
-                // Llama's q/k rows as llama.cpp's converter stores them (interleaved per head).
-                let heads = c.arch == .llama ? (hfName.hasSuffix("q_proj.weight") ? c.heads : hfName.hasSuffix("k_proj.weight") ? c.kvHeads : 0) : 0
+                var src = UnsafePointer(p.view(hfName)!)
+                // Llama's q/k rows (bias elements) as llama.cpp's converter stores them, interleaved per head.
+                let interleaved = ModelLoader.interleavedHeads(hfName, c) != nil
+                var vector: [Float] = []
+                if interleaved && entry.rows == 1 {
+                    vector = (0..<entry.cols).map { src[ModelLoader.hfRow(ofStored: $0, headDim: c.headDim)] }
+                }
                 let rb = entry.type.rowBytes(entry.cols)
                 var out = [UInt8](repeating: 0, count: (rb * entry.rows + alignment - 1) / alignment * alignment)
-                out.withUnsafeMutableBytes { dst in
-                    for r in 0..<entry.rows {
-                        let from = heads > 0 ? ModelLoader.hfRow(ofStored: r, headDim: c.headDim) : r
-                        entry.type.quantize!(src + from * entry.cols, dst.baseAddress! + r * rb, entry.cols)
+                vector.withUnsafeBufferPointer { v in
+                    if !v.isEmpty { src = v.baseAddress! }
+                    out.withUnsafeMutableBytes { dst in
+                        for r in 0..<entry.rows {
+                            let from = interleaved && entry.rows > 1 ? ModelLoader.hfRow(ofStored: r, headDim: c.headDim) : r
+                            entry.type.quantize!(src + from * entry.cols, dst.baseAddress! + r * rb, entry.cols)
+                        }
                     }
                 }
                 precondition(written == entry.offset)

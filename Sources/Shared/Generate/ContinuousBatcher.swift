@@ -7,11 +7,13 @@ import Foundation
 public final class ContinuousBatcher {
     public struct Job {
         public var id: Int
-        public var question: String
+        /// The rendered thinking prompt as token ids (`ThinkingGenerator.promptTokens`), shorter than the
+        /// context: a record's samples share it, and the caller rejects what does not fit.
+        public var prompt: [Int32]
         public var seed: UInt64
-        public init(id: Int, question: String, seed: UInt64) {
+        public init(id: Int, prompt: [Int32], seed: UInt64) {
             self.id = id
-            self.question = question
+            self.prompt = prompt
             self.seed = seed
         }
     }
@@ -52,16 +54,11 @@ public final class ContinuousBatcher {
             while !exhausted, let slot = free.last {
                 guard let job = try next() else { exhausted = true; break }
                 free.removeLast()
-                let prompt = generator.promptTokens(job.question)
+                let prompt = job.prompt
                 var c = generator.base
                 c.maxThinking = generator.budget(promptTokens: prompt.count)
                 c.room = tf.capacity - prompt.count
-                if c.room <= 0 {
-                    try done(job, ThinkingResult(text: "", thinking: "", answer: "", thinkingTokens: 0, answerTokens: 0, waits: 0,
-                                                 maxWaits: c.waits, forcedEnd: false, maxThinkingTokens: c.maxThinking, finish: "length", seconds: 0))
-                    free.append(slot)
-                    continue
-                }
+                precondition(c.room > 0, "a prompt of \(prompt.count) tokens does not fit a context of \(tf.capacity)")
                 active.append(Sequence(job: job, slot: slot, ctl: BudgetForcing(c),
                                        sampler: Sampler(temperature: temperature, topP: topP, seed: job.seed),
                                        input: prompt, started: Date()))

@@ -40,17 +40,11 @@ public enum ModelLoader {
         let g = try GGUFFile(path: path)
         let config = try ModelConfig(gguf: g)
         let tok = try TokenizerLoader.load(gguf: g)
-        let permute = config.arch == .llama   // llama.cpp's converter interleaves Q/K rows for its RoPE
         let w = try build(config, dtype: dtype, path: path, owners: [g]) { name in
             guard let t = g.tensor(ggufName(name)) else { return nil }
             let rows = t.dims.count > 1 ? t.dims[1] : 1
             return StoredTensor(type: t.type, data: g.data(t), rows: rows, cols: t.dims[0])
-        } unpermute: { name in
-            guard permute else { return nil }
-            if name.hasSuffix("q_proj.weight") || name.hasSuffix("q_proj.bias") { return config.heads }
-            if name.hasSuffix("k_proj.weight") || name.hasSuffix("k_proj.bias") { return config.kvHeads }
-            return nil
-        }
+        } unpermute: { interleavedHeads($0, config) }
         try checkVocabulary(tok, config, path)
         return LoadedModel(config: config, weights: w, tokenizer: tok, path: path)
     }
@@ -137,6 +131,15 @@ public enum ModelLoader {
 
     /// Source row of HF row `r` for a tensor whose rows llama.cpp interleaved per head: HF row
     /// (head, half, j) is stored at (head, j, half).
+    /// llama.cpp's converter interleaves Llama's q/k rows (and bias elements) per head for its RoPE: the
+    /// head count of a tensor stored that way in GGUF, nil for the others. Read and write use this one rule.
+    static func interleavedHeads(_ hfName: String, _ c: ModelConfig) -> Int? {
+        guard c.arch == .llama else { return nil }
+        if hfName.hasSuffix("q_proj.weight") || hfName.hasSuffix("q_proj.bias") { return c.heads }
+        if hfName.hasSuffix("k_proj.weight") || hfName.hasSuffix("k_proj.bias") { return c.kvHeads }
+        return nil
+    }
+
     /// The inverse: the HF row a stored (interleaved) row holds.
     @inline(__always) static func hfRow(ofStored s: Int, headDim hd: Int) -> Int {
         let h = s / hd, w = s % hd, j = w / 2, half = w % 2
