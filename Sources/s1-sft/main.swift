@@ -56,6 +56,7 @@ struct SFT: ParsableCommand {
     func validate() throws {
         if maxLen < 2 { throw ValidationError("--max-len must be at least 2") }
         if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
+        if (try? outType()) == nil { throw ValidationError("--outtype is f32, f16, bf16 or q8_0") }
     }
 
     /// --out ending in .gguf: the model is written as GGUF (checkpoints of a training run go to OUT.checkpoint/).
