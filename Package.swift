@@ -22,10 +22,14 @@ let package = Package(
         // The judge's exact rationals (GMP) and correctly rounded high-precision reals (MPFR).
         .systemLibrary(name: "CGMP", path: "Sources/CGMP", pkgConfig: "gmp", providers: [.apt(["libgmp-dev"])]),
         .systemLibrary(name: "CMPFR", path: "Sources/CMPFR", pkgConfig: "mpfr", providers: [.apt(["libmpfr-dev"])]),
+        // The matmul kernels (int8 with AVX-512 VNNI, fp16/bf16), in C for the intrinsics Swift cannot
+        // express; compiled for the build machine like the Swift code, with a portable path elsewhere.
+        .target(name: "CKernels", path: "Sources/CKernels",
+                cSettings: [.unsafeFlags(["-O3", "-march=native", "-ffp-contract=off"])]),
         .target(
             name: "Shared",
             dependencies: [
-                "CZstd", "COpenBLAS", "CGMP", "CMPFR",   // jansson is only the tests' reference parser
+                "CZstd", "COpenBLAS", "CGMP", "CMPFR", "CKernels",   // jansson is only the tests' reference parser
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // Release code is compiled for the CPU that builds it (as llama.cpp's default GGML_NATIVE): the
@@ -39,6 +43,6 @@ let package = Package(
         )
     } + [
         // jansson is the independent reference the JSON scanner is checked against.
-        .testTarget(name: "SharedTests", dependencies: ["Shared", "CJansson"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SharedTests", dependencies: ["Shared", "CJansson", "CKernels"], resources: [.copy("Fixtures")]),
     ]
 )

@@ -4,8 +4,8 @@ quantization made by scripts/peers.sh, llama.cpp's llama-server runs on loopback
 greedily by its /completion endpoint and by `s1-think --raw`, and the token ids are compared.
 
 Where the two drift apart, the teacher-forced measure says whether the engines agree position by position:
-every prefix of llama.cpp's own greedy sequence (prompt + its continuation) is given to s1-think, which
-predicts one token; agreement is the share of positions where that is llama.cpp's next token (its own
+every prefix of llama.cpp's own greedy sequence (its prompt ids + its continuation) is given to s1-think
+as token ids, which predicts one token; agreement is the share of positions where that is llama.cpp's next token (its own
 top-1 there).
 
 usage: peer-parity.py [--tokens N] [--json]   (PEERS= overrides ~/.cache/s1-swift/peers)
@@ -14,7 +14,7 @@ import json, os, subprocess, sys, time, urllib.request
 
 PEERS = os.environ.get("PEERS", os.path.join(os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "s1-swift", "peers"))
 BIN = os.environ.get("BIN", ".build/release")
-N = int(sys.argv[sys.argv.index("--tokens") + 1]) if "--tokens" in sys.argv else 24
+N = int(sys.argv[sys.argv.index("--tokens") + 1]) if "--tokens" in sys.argv else 64
 PROMPTS = ["The capital of France is", "def fibonacci(n):", "Question: What is 12 times 7?\nAnswer:",
            "Once upon a time, in a small village,", "The derivative of x^2 is", "1, 2, 3, 4, 5,",
            "<|im_start|>user\nName three primes.<|im_end|>\n<|im_start|>assistant\n", "In 1969, humans"]
@@ -38,28 +38,27 @@ def llama(model, port=18573):
                         break
             except Exception:
                 time.sleep(0.2)
-        out, pieces, contents = [], [], []
+        out, prompt_ids = [], []
         for p in PROMPTS:
-            r = post(port, "/completion", {"prompt": p, "n_predict": N, "temperature": 0, "top_k": 1, "cache_prompt": False,
+            # The prompt as llama.cpp tokenizes it, and those ids as the prompt of both engines.
+            ids = post(port, "/tokenize", {"content": p, "add_special": True})["tokens"]
+            prompt_ids.append(ids)
+            r = post(port, "/completion", {"prompt": ids, "n_predict": N, "temperature": 0, "top_k": 1, "cache_prompt": False,
                                            "return_tokens": True, "samplers": ["top_k"]})
             toks = r.get("tokens") or []
             out.append(toks)
-            contents.append(r["content"])
-            pieces.append([post(port, "/detokenize", {"tokens": [t]})["content"] for t in toks])
-        return out, pieces, contents
+        return out, prompt_ids
     finally:
         srv.terminate()
         srv.wait(timeout=30)
 
 
-def ours(model):
-    inp = "".join(json.dumps({"prompt": p}) + "\n" for p in PROMPTS)
-    r = subprocess.run([f"{BIN}/s1-think", "--model", model, "--raw", "--max-tokens", str(N), "--tokenize-output"] if False else
-                       [f"{BIN}/s1-think", "--model", model, "--raw", "--max-tokens", str(N)], input=inp, capture_output=True, text=True, check=True)
-    texts = [json.loads(l)["outputs"][0]["text"] for l in r.stdout.splitlines()]
-    tok = subprocess.run([f"{BIN}/s1-think", "--model", model, "--tokenize"], input="".join(json.dumps({"question": t}) + "\n" for t in texts),
-                         capture_output=True, text=True, check=True)
-    return [json.loads(l)["tokens"] for l in tok.stdout.splitlines()], texts
+def ours(model, prompt_ids):
+    """s1-think's greedy continuations of the same prompt ids (llama.cpp's tokenization), as ids and text."""
+    inp = "".join(json.dumps({"prompt_ids": p}) + "\n" for p in prompt_ids)
+    r = subprocess.run([f"{BIN}/s1-think", "--model", model, "--raw", "--max-tokens", str(N)], input=inp, capture_output=True, text=True, check=True)
+    outs = [json.loads(l)["outputs"][0] for l in r.stdout.splitlines()]
+    return [o["ids"] for o in outs], [o["text"] for o in outs]
 
 
 def main():
@@ -70,23 +69,23 @@ def main():
         if not f:
             continue
         model = os.path.join(base, f[0])
-        theirs, pieces, contents = llama(model)
-        mine, texts = ours(model)
-        # Teacher forcing: one s1-think run over every prefix of llama.cpp's sequences.
+        theirs, prompt_ids = llama(model)
+        mine, texts = ours(model, prompt_ids)
+        # Teacher forcing: every prefix of llama.cpp's sequences (its prompt ids + its greedy ids so far),
+        # as ids: s1-think predicts one token, compared with llama.cpp's next one.
         prefixes, want = [], []
-        for p, ps in zip(PROMPTS, pieces):
-            for i in range(len(ps)):
-                prefixes.append(p + "".join(ps[:i]))
-                want.append(ps[i])
-        r = subprocess.run([f"{BIN}/s1-think", "--model", model, "--raw", "--max-tokens", "1", "--batch", "16"],
-                           input="".join(json.dumps({"prompt": x}) + "\n" for x in prefixes), capture_output=True, text=True, check=True)
-        got = [json.loads(l)["outputs"][0]["text"] for l in r.stdout.splitlines()]
+        for p, toks in zip(prompt_ids, theirs):
+            for i in range(len(toks)):
+                prefixes.append(p + toks[:i])
+                want.append(toks[i])
+        r = subprocess.run([f"{BIN}/s1-think", "--model", model, "--raw", "--max-tokens", "1"],
+                           input="".join(json.dumps({"prompt_ids": x}) + "\n" for x in prefixes), capture_output=True, text=True, check=True)
+        got = [(json.loads(l)["outputs"][0]["ids"] or [None])[0] for l in r.stdout.splitlines()]
         forced = sum(a == b for a, b in zip(got, want))
-        # Greedy texts compared as decoded (re-tokenizing a text that holds a partial UTF-8 byte token
-        # would not give the ids back); the first differing token of those that differ.
+        # Greedy continuations compared as ids; the first differing token of those that differ.
         same, firsts = 0, []
-        for a, b, ta, tb in zip(mine, theirs, texts, contents):
-            if ta == tb:
+        for a, b in zip(mine, theirs):
+            if a == b:
                 same += 1
             else:
                 firsts.append(next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b))))

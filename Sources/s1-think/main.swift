@@ -7,7 +7,7 @@ struct Think: ParsableCommand {
         commandName: "s1-think",
         abstract: "Generate from a model: budget-forced thinking (s1), plain continuation (--raw) or tokenization (--tokenize).",
         discussion: """
-        Input lines are records (the prompt is `question`, else `prompt`) or, when a line is not JSON, the line \
+        Input lines are records (the prompt is `question`, else `prompt`; with --raw, `prompt_ids` gives token ids) or, when a line is not JSON, the line \
         itself as the question. Each record gets one object appended to `outputs`.
         """)
 
@@ -124,11 +124,15 @@ struct Think: ParsableCommand {
                 while let r = try reader.next() {
                     var stream = SplitMix64(seed: seed, stream: r.string("id") ?? "line \(r.line)")
                     var sampler = Sampler(temperature: temperature, topP: topP, seed: stream.next())
-                    let ids = loaded.tokenizer.encode(try question(r))
+                    let given = try promptIDs(r, vocabulary: loaded.config.vocabSize)
+                    let ids = try given ?? loaded.tokenizer.encode(question(r))
                     let out = gen.generate(ids, maxTokens: maxTokens, sampler: &sampler, ignoreEOS: ignoreEOS)
-                    r.append("outputs", .object([("model", .string(name)), ("text", .string(out.text)),
-                                                 ("tokens", .int(out.tokens.count)), ("finish", .string(out.finish)),
-                                                 ("seconds", .double((out.seconds * 1000).rounded() / 1000))]))
+                    var fields: [(String, JSONValue)] = [("model", .string(name)), ("text", .string(out.text)),
+                                                         ("tokens", .int(out.tokens.count)), ("finish", .string(out.finish)),
+                                                         ("seconds", .double((out.seconds * 1000).rounded() / 1000))]
+                    // Given ids in, ids out: comparisons with another engine need no re-tokenization.
+                    if given != nil { fields.append(("ids", .array(out.tokens.map { .int(Int($0)) }))) }
+                    r.append("outputs", .object(fields))
                     try writer.write(r)
                     try writer.flush()
                 }
@@ -144,6 +148,18 @@ struct Think: ParsableCommand {
 }
 
 extension Think {
+    /// --raw's `prompt_ids`: the prompt as token ids of this model, used as they are (no tokenizer).
+    func promptIDs(_ r: Record, vocabulary: Int) throws -> [Int32]? {
+        guard let p = r["prompt_ids"] else { return nil }
+        guard p.isArray else { throw InputError(r.source, line: r.line, "`prompt_ids` is not an array of token ids") }
+        return try p.elements.map { e in
+            guard let v = e.int, v >= 0, v < vocabulary else {
+                throw InputError(r.source, line: r.line, "`prompt_ids` holds \(e.scalarText ?? "a non-number"), not a token id of this model (0..<\(vocabulary))")
+            }
+            return Int32(v)
+        }
+    }
+
     func question(_ r: Record) throws -> String {
         guard let q = r.string("question") ?? r.string("prompt") else {
             throw InputError(r.source, line: r.line, "record has no `question` or `prompt` string")

@@ -70,4 +70,22 @@ import Shared
         #expect(out["text"] as? String == tok.decode(greedy))
         #expect(out["tokens"] as? Int == greedy.count && out["finish"] as? String == "length" && out["model"] as? String == "tiny")
     }
+
+    @Test func rawTakesPromptIDsAndGivesIDsBack() throws {
+        let cases = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Support.fixture("engine/logits-tinyqwen.json")))) as! [[String: Any]]
+        let c = cases[2]
+        let greedy = c["greedy"] as! [Int]
+        let tok = try TokenizerLoader.load(tokenizerJSON: Support.fixture("engine/tiny-qwen2/tokenizer.json"))
+        let ids = tok.encode(c["prompt"] as! String).map { Int($0) }
+        let model = Support.fixture("engine/tiny-qwen2")
+        let line = String(decoding: try JSONSerialization.data(withJSONObject: ["prompt_ids": ids]), as: UTF8.self)
+        let r = try Support.run("s1-think", ["--raw", "--dtype", "f32", "--ignore-eos", "--max-tokens", "\(greedy.count)", "--model", model],
+                                stdin: line + "\n")
+        try #require(r.status == 0, "\(r.stderr)")
+        let out = try #require((Support.objects(r.stdout).first?["outputs"] as? [[String: Any]])?.first)
+        #expect(out["ids"] as? [Int] == greedy)
+        // An id outside the vocabulary is bad input naming the line, not a crash.
+        let bad = try Support.run("s1-think", ["--raw", "--model", model], stdin: "{\"prompt_ids\": [1]}\n{\"prompt_ids\": [1, 99999999]}\n")
+        #expect(bad.status == 65 && bad.stderr.contains("stdin:2:") && bad.stderr.contains("prompt_ids"), "\(bad.stderr)")
+    }
 }

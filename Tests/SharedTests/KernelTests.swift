@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Shared
+import CKernels
 
 /// Block formats decoded as ggml defines them, the quantized kernels against the fp32 path, and the
 /// worker pool's bookkeeping.
@@ -32,75 +33,101 @@ import Shared
         #expect(Array(out[0..<3]) == [1, -2, 0.333984375])
     }
 
-    /// A random quantized matrix: rows × cols of `type`, with realistic scales.
-    func randomMatrix(_ type: GGMLType, rows: Int, cols: Int, seed: UInt64) -> [UInt8] {
-        var rng = SplitMix64(seed: seed)
-        var b: [UInt8] = []
-        for _ in 0..<(rows * cols / 32) {
-            switch type {
-            case .q4_1: b += f16(0.01 + Float(rng.next() % 100) / 5000) + f16(-Float(rng.next() % 100) / 1000)
-            default: b += f16(0.01 + Float(rng.next() % 100) / 5000)
+    /// A weight matrix of `type` from the fixture blocks gguf-py made (random and extreme ones), `rows`
+    /// rows of `cols` values, row r starting r blocks further on (cyclically), with its dequantized values.
+    /// Blocks whose values are not all finite are left out.
+    static func fixtureMatrix(_ type: GGMLType, rows: Int, cols: Int) throws -> (bytes: [UInt8], dense: [Float]) {
+        let data = try Data(contentsOf: URL(fileURLWithPath: Support.fixture("formats/quants.json")))
+        let f = (try JSONSerialization.jsonObject(with: data) as! [String: Any])[type.description] as! [String: Any]
+        let raw = BlockTypeTests.bytes(f["hex"] as! String)
+        let values = BlockTypeTests.bytes(f["values"] as! String).withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+        let bs = type.blockSize, bb = type.blockBytes
+        let good = (0..<(raw.count / bb)).filter { b in values[(b * bs)..<((b + 1) * bs)].allSatisfy(\.isFinite) }
+        var bytes: [UInt8] = [], dense: [Float] = []
+        for r in 0..<rows {
+            for c in 0..<(cols / bs) {
+                let b = good[(r + c) % good.count]
+                bytes += raw[(b * bb)..<((b + 1) * bb)]
+                dense += values[(b * bs)..<((b + 1) * bs)]
             }
-            for _ in 0..<(type == .q8_0 ? 32 : 16) { b.append(UInt8(truncatingIfNeeded: rng.next())) }
         }
-        return b
+        return (bytes, dense)
     }
 
-    @Test func quantizedMatVecAndSlabGEMMMatchTheDequantizedProduct() {
-        let rows = 96, cols = 256
+    /// Random 16-bit weights (F16/BF16 have no fixture blocks of their own): fp32 values stored by the
+    /// type's quantizer, and what they read back as.
+    static func sixteenBitMatrix(_ type: GGMLType, rows: Int, cols: Int) -> (bytes: [UInt8], dense: [Float]) {
+        var rng = SplitMix64(seed: 17)
+        let x = (0..<(rows * cols)).map { _ in Float(Int(rng.next() % 20001) - 10000) / 7000 }
+        var bytes = [UInt8](repeating: 0, count: type.rowBytes(rows * cols))
+        var dense = [Float](repeating: 0, count: rows * cols)
+        x.withUnsafeBufferPointer { src in bytes.withUnsafeMutableBytes { type.quantize!(src.baseAddress!, $0.baseAddress!, rows * cols) } }
+        bytes.withUnsafeBytes { b in dense.withUnsafeMutableBufferPointer { Dequantize.row(type, b.baseAddress!, $0.baseAddress!, rows * cols) } }
+        return (bytes, dense)
+    }
+
+    static let kernelTypes: [GGMLType] = GGMLType.allCases.filter { $0.kernel != nil }
+
+    @Test func everyTypeKernelIsItsDequantizedProductUpToTheActivationRounding() throws {
+        // 512 columns: whole 256-blocks, 16 of 32, and an even number of 32-blocks; 768 adds an odd count.
+        let rows = 37
         var rng = SplitMix64(seed: 7)
-        let x = (0..<(4 * cols)).map { _ in Float(Int(rng.next() % 2001) - 1000) / 1000 }
-        for type in [GGMLType.q4_0, .q4_1, .q8_0] {
-            let bytes = randomMatrix(type, rows: rows, cols: cols, seed: 11)
-            bytes.withUnsafeBytes { raw in
-                let w = WeightMatrix(type: type, data: raw.baseAddress!, rows: rows, cols: cols)
-                var dense = [Float](repeating: 0, count: rows * cols)
-                for r in 0..<rows { dense.withUnsafeMutableBufferPointer { Dequantize.row(type, w.row(r), $0.baseAddress! + r * cols, cols) } }
-                func reference(_ t: Int, _ r: Int) -> Double { (0..<cols).reduce(0.0) { $0 + Double(dense[r * cols + $1]) * Double(x[t * cols + $1]) } }
-                var mm = MatMul()
-                defer { mm.free() }
-                // One row: the 8-bit-activation kernel, within the activation rounding (≈ 1/254 of |x|·|w|).
-                var y = [Float](repeating: 0, count: rows)
-                mm.apply(x, rows: 1, w, &y)
-                var worst = 0.0, scale = 0.0
-                for r in 0..<rows { worst = max(worst, abs(Double(y[r]) - reference(0, r))); scale = max(scale, abs(reference(0, r))) }
-                #expect(worst <= 0.01 * scale, "\(type) matvec: max error \(worst) vs scale \(scale)")
-                // Four rows: dequantized slabs through sgemm, exact up to fp32 summation order.
-                var y4 = [Float](repeating: 0, count: 4 * rows)
-                mm.apply(x, rows: 4, w, &y4)
-                var worst4 = 0.0
-                for t in 0..<4 { for r in 0..<rows { worst4 = max(worst4, abs(Double(y4[t * rows + r]) - reference(t, r))) } }
-                #expect(worst4 <= 1e-4, "\(type) slab gemm: max error \(worst4)")
-            }
-        }
-    }
-
-    @Test func batchedDecodeRowsAreBitIdenticalToSingleRows() {
-        // 83 rows: a short last row tile on either thread; 19 rows: 16 lanes and a remainder of 3.
-        let rows = 83, cols = 160, t = 19
-        var rng = SplitMix64(seed: 3)
-        let x = (0..<(t * cols)).map { _ in Float(Int(rng.next() % 2001) - 1000) / 997 }
-        // The largest integer block sums the 16-bit lanes must hold: every code at its extreme (Q4: 15 or
-        // 0 − 8; Q8_0: −127) against activation rows quantized to ±127 throughout.
-        let extremes = (0..<(t * cols)).map { i in Float(i / cols % 2 == 0 ? 1 : -1) }
-        for type in [GGMLType.q4_0, .q4_1, .q8_0] {
-            var extreme = randomMatrix(type, rows: rows, cols: cols, seed: 9)
-            let block = type == .q8_0 ? 34 : type == .q4_1 ? 20 : 18, codes = type == .q8_0 ? 2 : block - 16
-            for b in 0..<(rows * cols / 32) {
-                for j in codes..<block { extreme[b * block + j] = type == .q8_0 ? 0x81 : (b % 2 == 0 ? 0xFF : 0x00) }
-            }
-            for (bytes, x) in [(randomMatrix(type, rows: rows, cols: cols, seed: 5), x), (extreme, extremes)] {
+        for type in Self.kernelTypes {
+            for cols in [512, 768] {
+                let (bytes, dense) = type.isQuantized ? try Self.fixtureMatrix(type, rows: rows, cols: cols) : Self.sixteenBitMatrix(type, rows: rows, cols: cols)
+                // Activations spanning magnitudes, so that block scales differ.
+                let t = 5
+                let x = (0..<(t * cols)).map { i in Float(Int(rng.next() % 2001) - 1000) / 1000 * (i % 97 == 0 ? 30 : 1) }
+                // Each activation value moves by at most half its block step (Q8_0-style: max|x|/127 per 32,
+                // Q8_K-style: per 256), or by its 16-bit rounding.
+                let act = type.kernel!.activation
+                func step(_ t: Int, _ j: Int) -> Double {
+                    if act == S1_ACT_F16 { return Double(abs(x[t * cols + j])) * 0x1p-11 }
+                    if act == S1_ACT_BF16 { return Double(abs(x[t * cols + j])) * 0x1p-8 }
+                    let n = act == S1_ACT_QK ? 256 : 32, b = j / n * n
+                    return Double(x[(t * cols + b)..<(t * cols + b + n)].map { abs($0) }.max()!) / 127 / 2 * 1.001
+                }
                 bytes.withUnsafeBytes { raw in
                     let w = WeightMatrix(type: type, data: raw.baseAddress!, rows: rows, cols: cols)
                     var mm = MatMul()
-                    defer { mm.free() }
-                    var batched = [Float](repeating: 0, count: t * rows)
-                    mm.applyPerRow(x, rows: t, w, &batched)
+                    var y = [Float](repeating: .nan, count: t * rows)
+                    mm.apply(x, rows: t, w, &y)
                     for i in 0..<t {
-                        var single = [Float](repeating: 0, count: rows)
-                        x.withUnsafeBufferPointer { mm.applyPerRow($0.baseAddress! + i * cols, rows: 1, w, &single) }
-                        #expect(Array(batched[(i * rows)..<((i + 1) * rows)]) == single, "\(type) row \(i)")
+                        for r in 0..<rows {
+                            var ref = 0.0, bound = 0.0, mag = 0.0
+                            for j in 0..<cols {
+                                let wv = Double(dense[r * cols + j])
+                                ref += wv * Double(x[i * cols + j]); bound += abs(wv) * step(i, j); mag += abs(wv * Double(x[i * cols + j]))
+                            }
+                            let err = abs(Double(y[i * rows + r]) - ref)
+                            #expect(err <= bound + 1e-5 * mag + 1e-6, "\(type) cols \(cols) row \(r) x \(i): \(y[i * rows + r]) vs \(ref), bound \(bound)")
+                        }
                     }
+                }
+            }
+        }
+    }
+
+    @Test func everyTypeGivesARowTheSameBitsAloneOrInAnyBatch() throws {
+        // 83 rows: short last row tiles; 19 sequences: more than one 16-lane batch, and chunks of 32 rows
+        // are crossed by the 40-row prefill below.
+        let rows = 83, cols = 512
+        var rng = SplitMix64(seed: 3)
+        let x = (0..<(40 * cols)).map { _ in Float(Int(rng.next() % 2001) - 1000) / 997 }
+        for type in Self.kernelTypes {
+            let (bytes, _) = type.isQuantized ? try Self.fixtureMatrix(type, rows: rows, cols: cols) : Self.sixteenBitMatrix(type, rows: rows, cols: cols)
+            bytes.withUnsafeBytes { raw in
+                let w = WeightMatrix(type: type, data: raw.baseAddress!, rows: rows, cols: cols)
+                var mm = MatMul()
+                var batched = [Float](repeating: 0, count: 40 * rows)
+                mm.applyPerRow(x, rows: 19, w, &batched)
+                var prefill = [Float](repeating: 0, count: 40 * rows)
+                mm.apply(x, groups: [0..<40], w, &prefill)
+                for i in 0..<19 {
+                    var single = [Float](repeating: 0, count: rows)
+                    x.withUnsafeBufferPointer { mm.applyPerRow($0.baseAddress! + i * cols, rows: 1, w, &single) }
+                    #expect(Array(batched[(i * rows)..<((i + 1) * rows)]) == single, "\(type) row \(i) in a batch of 19")
+                    #expect(Array(prefill[(i * rows)..<((i + 1) * rows)]) == single, "\(type) row \(i) in a prefill of 40")
                 }
             }
         }

@@ -55,9 +55,10 @@ import Shared
         let ids = exact.tokenizer.encode("What is 2+2?")
         let want = Self.logits(exact, ids)
         // Bounds relative to the range of the exact logits: 8-bit blocks keep ~2 significant digits per
-        // weight, 4-bit ones ~1 (measured on this 32-wide random model: Q8_0 0.8 %, Q4_0 13 % of the range).
+        // weight, 4-bit ones ~1, and every product also rounds its activations to 8 bits as llama.cpp does
+        // (measured on this 32-wide random model: Q8_0 1.0 %, Q4_0 13 % of the range).
         let range = want.max()! - want.min()!
-        for (dtype, share) in [(WeightDType.q8_0, Float(0.01)), (.q4_0, 0.2), (.q4_1, 0.2)] {
+        for (dtype, share) in [(WeightDType.q8_0, Float(0.02)), (.q4_0, 0.2), (.q4_1, 0.2)] {
             let bound = share * range
             let m = try ModelLoader.load(dir, dtype: dtype)
             #expect(m.weights.layers[0].q.type.description.lowercased() == dtype.rawValue)

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Tensor element types of GGUF files this project reads, with ggml's numbering. Each type's block layout
 /// and dequantizer live in one entry of `traits` (as ggml's type_traits table): a block of `blockSize`
 /// values takes `blockBytes` bytes, and adding a type is one file under `Blocks/` plus one table entry.
@@ -27,26 +29,42 @@ public enum GGMLType: UInt32, CustomStringConvertible, CaseIterable, Sendable {
         public let dequantize: @Sendable (UnsafeRawPointer, UnsafeMutablePointer<Float>, Int) -> Void
         /// The other way, for the types this project writes (GGUF export); nil for the others.
         public var quantize: (@Sendable (UnsafePointer<Float>, UnsafeMutableRawPointer, Int) -> Void)? = nil
+        /// The matmul kernel and its activation format (nil for f32, which has its own fp32 paths).
+        public var kernel: BlockKernel? = nil
     }
 
     public var traits: Traits {
         switch self {
         case .f32: return Traits(name: "F32", blockSize: 1, blockBytes: 4, dequantize: { s, d, n in d.update(from: s.assumingMemoryBound(to: Float.self), count: n) },
                                  quantize: { s, d, n in d.copyMemory(from: s, byteCount: 4 * n) })
-        case .f16: return Traits(name: "F16", blockSize: 1, blockBytes: 2, dequantize: Dequantize.f16, quantize: Quantize.f16)
-        case .bf16: return Traits(name: "BF16", blockSize: 1, blockBytes: 2, dequantize: Dequantize.bf16, quantize: Quantize.bf16)
-        case .q4_0: return Traits(name: "Q4_0", blockSize: 32, blockBytes: 18, dequantize: Dequantize.q4_0, quantize: Quantize.q4_0)
-        case .q4_1: return Traits(name: "Q4_1", blockSize: 32, blockBytes: 20, dequantize: Dequantize.q4_1, quantize: Quantize.q4_1)
-        case .q8_0: return Traits(name: "Q8_0", blockSize: 32, blockBytes: 34, dequantize: Dequantize.q8_0, quantize: Quantize.q8_0)
-        case .q5_0: return Traits(name: "Q5_0", blockSize: 32, blockBytes: 22, dequantize: Q5Blocks.q5_0)
-        case .q5_1: return Traits(name: "Q5_1", blockSize: 32, blockBytes: 24, dequantize: Q5Blocks.q5_1)
-        case .q2_K: return Traits(name: "Q2_K", blockSize: 256, blockBytes: 84, dequantize: Q2KBlock.dequantize)
-        case .q3_K: return Traits(name: "Q3_K", blockSize: 256, blockBytes: 110, dequantize: Q3KBlock.dequantize)
-        case .q4_K: return Traits(name: "Q4_K", blockSize: 256, blockBytes: 144, dequantize: Q4KBlock.dequantize)
-        case .q5_K: return Traits(name: "Q5_K", blockSize: 256, blockBytes: 176, dequantize: Q5KBlock.dequantize)
-        case .q6_K: return Traits(name: "Q6_K", blockSize: 256, blockBytes: 210, dequantize: Q6KBlock.dequantize)
-        case .iq4_nl: return Traits(name: "IQ4_NL", blockSize: 32, blockBytes: 18, dequantize: IQ4Blocks.nl)
-        case .iq4_xs: return Traits(name: "IQ4_XS", blockSize: 256, blockBytes: 136, dequantize: IQ4Blocks.xs)
+        case .f16: return Traits(name: "F16", blockSize: 1, blockBytes: 2, dequantize: Dequantize.f16, quantize: Quantize.f16,
+                                   kernel: BlockKernel(activation: S1_ACT_F16, run: s1_kernel_f16))
+        case .bf16: return Traits(name: "BF16", blockSize: 1, blockBytes: 2, dequantize: Dequantize.bf16, quantize: Quantize.bf16,
+                                   kernel: BlockKernel(activation: S1_ACT_BF16, run: s1_kernel_bf16))
+        case .q4_0: return Traits(name: "Q4_0", blockSize: 32, blockBytes: 18, dequantize: Dequantize.q4_0, quantize: Quantize.q4_0,
+                                   kernel: BlockKernel(activation: S1_ACT_Q32, run: s1_kernel_q4_0))
+        case .q4_1: return Traits(name: "Q4_1", blockSize: 32, blockBytes: 20, dequantize: Dequantize.q4_1, quantize: Quantize.q4_1,
+                                   kernel: BlockKernel(activation: S1_ACT_Q32, run: s1_kernel_q4_1))
+        case .q8_0: return Traits(name: "Q8_0", blockSize: 32, blockBytes: 34, dequantize: Dequantize.q8_0, quantize: Quantize.q8_0,
+                                   kernel: BlockKernel(activation: S1_ACT_Q32, run: s1_kernel_q8_0))
+        case .q5_0: return Traits(name: "Q5_0", blockSize: 32, blockBytes: 22, dequantize: Q5Blocks.q5_0,
+                                   kernel: BlockKernel(activation: S1_ACT_Q32, run: s1_kernel_q5_0))
+        case .q5_1: return Traits(name: "Q5_1", blockSize: 32, blockBytes: 24, dequantize: Q5Blocks.q5_1,
+                                   kernel: BlockKernel(activation: S1_ACT_Q32, run: s1_kernel_q5_1))
+        case .q2_K: return Traits(name: "Q2_K", blockSize: 256, blockBytes: 84, dequantize: Q2KBlock.dequantize,
+                                   kernel: BlockKernel(activation: S1_ACT_QK, run: s1_kernel_q2_k))
+        case .q3_K: return Traits(name: "Q3_K", blockSize: 256, blockBytes: 110, dequantize: Q3KBlock.dequantize,
+                                   kernel: BlockKernel(activation: S1_ACT_QK, run: s1_kernel_q3_k))
+        case .q4_K: return Traits(name: "Q4_K", blockSize: 256, blockBytes: 144, dequantize: Q4KBlock.dequantize,
+                                   kernel: BlockKernel(activation: S1_ACT_QK, run: s1_kernel_q4_k))
+        case .q5_K: return Traits(name: "Q5_K", blockSize: 256, blockBytes: 176, dequantize: Q5KBlock.dequantize,
+                                   kernel: BlockKernel(activation: S1_ACT_QK, run: s1_kernel_q5_k))
+        case .q6_K: return Traits(name: "Q6_K", blockSize: 256, blockBytes: 210, dequantize: Q6KBlock.dequantize,
+                                   kernel: BlockKernel(activation: S1_ACT_QK, run: s1_kernel_q6_k))
+        case .iq4_nl: return Traits(name: "IQ4_NL", blockSize: 32, blockBytes: 18, dequantize: IQ4Blocks.nl,
+                                   kernel: BlockKernel(activation: S1_ACT_Q32, run: s1_kernel_iq4_nl))
+        case .iq4_xs: return Traits(name: "IQ4_XS", blockSize: 256, blockBytes: 136, dequantize: IQ4Blocks.xs,
+                                   kernel: BlockKernel(activation: S1_ACT_QK, run: s1_kernel_iq4_xs))
         }
     }
 
@@ -55,9 +73,7 @@ public enum GGMLType: UInt32, CustomStringConvertible, CaseIterable, Sendable {
     public var blockBytes: Int { traits.blockBytes }
     public var isQuantized: Bool { blockSize > 1 }
     public var quantize: ((UnsafePointer<Float>, UnsafeMutableRawPointer, Int) -> Void)? { traits.quantize }
-    /// Q4_0, Q4_1 and Q8_0 have the 8-bit-activation decode kernels; other types decode from
-    /// dequantized slabs (correct, not yet fast).
-    public var hasInt8Kernel: Bool { self == .q4_0 || self == .q4_1 || self == .q8_0 }
+    public var kernel: BlockKernel? { traits.kernel }
 
     /// Bytes of a row of `n` values (n must be a multiple of the block size).
     public func rowBytes(_ n: Int) -> Int { n / blockSize * blockBytes }

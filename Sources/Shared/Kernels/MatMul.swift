@@ -1,113 +1,84 @@
-/// out[T×rows] = x[T×cols] · Wᵀ for any weight type. Decode rows (one per sequence) go through our own
-/// kernels (quantized: 8-bit activation matvec, batched up to 16 sequences; fp32: `Fp32MatVec`); prefill
-/// rows through single-threaded OpenBLAS sgemm over fixed slabs of W (quantized slabs dequantized once
-/// for all rows). The rows of W are shared out over the worker pool; OpenBLAS's own threads stay off (two
-/// spinning pools on two cores fight), and every split is fixed by the matrix, so results depend on
-/// neither timing nor thread count.
+/// out[T×rows] = x[T×cols] · Wᵀ for any weight type.
+/// - Stored types (quantized, fp16, bf16): the type's `BlockKernel` for decode and prefill alike. x is
+///   quantized once per call (as llama.cpp does), each weight row is unpacked once per chunk of activation
+///   rows, and every output is the same sequence of steps whatever else is in the batch.
+/// - fp32 (`--dtype f32`, a fine-tuned checkpoint): `Fp32MatVec` for a few rows, single-threaded OpenBLAS
+///   sgemm over fixed slabs of W for more, matching PyTorch to float rounding.
+/// The rows of W are shared out over the worker pool; OpenBLAS's own threads stay off (two spinning pools
+/// on two cores fight), and every split is fixed by the matrix, so results depend on neither timing nor
+/// thread count.
 public struct MatMul {
-    /// One dequantization slab per worker share.
-    var slabs: [UnsafeMutablePointer<Float>] = []
-    var slabFloats = 0
-    var qx: QuantizedMatVec.QuantizedRow
-    var qt: BatchedQuantizedMatVec.Transposed
-    static let slabRows = 64
-    /// At or below this many activation rows the quantized matvec beats dequantize + sgemm.
-    static let matvecMaxRows = 2
-    /// Up to this many rows one matvec per row beats the 16-lane batched kernel, whose cost does not
-    /// shrink with the rows it carries (SmolLM2, 2 threads: ~5 ms per row and step against ~27 ms).
-    static let perRowMaxRows = 4
+    /// Activation buffers, one per format and row length, grown on demand.
+    var activations: [Int: ActivationRows] = [:]
+    /// At or below this many activation rows the fp32 matvec beats sgemm.
+    public static let matvecMaxRows = 2
+    /// Activation rows per kernel call (one weight-row unpack serves them all; they stay in L1/L2).
+    static let activationChunk = 32
+    /// Weight rows per kernel call within a worker's share.
+    static let rowChunk = 64
 
-    public init() {
-        qx = QuantizedMatVec.QuantizedRow(capacity: 32)
-        qt = BatchedQuantizedMatVec.Transposed(capacity: 32)
+    public init() {}
+
+    public func free() {}
+
+    mutating func buffer(_ k: BlockKernel, rows: Int, cols: Int) -> ActivationRows {
+        let key = Int(k.activation.rawValue) << 32 | cols
+        if let a = activations[key], a.rows >= rows { return a }
+        let a = ActivationRows(format: k.activation, rows: max(rows, activations[key]?.rows ?? 0), cols: cols)
+        activations[key] = a
+        return a
     }
 
-    public func free() {
-        for s in slabs { s.deallocate() }
-        qx.free()
-        qt.free()
-    }
-
-    mutating func ensure(slab n: Int, activations m: Int) {
-        if n > slabFloats || slabs.count < Parallel.threads {
-            for s in slabs { s.deallocate() }
-            slabFloats = max(n, slabFloats)
-            slabs = (0..<Parallel.threads).map { _ in .allocate(capacity: max(slabFloats, 1)) }
+    /// out[t] = W·x[t] through the type's kernel, for activation rows `rows` of x (out uses the same rows).
+    mutating func kernel(_ k: BlockKernel, _ x: UnsafePointer<Float>, rows range: Range<Int>, _ w: WeightMatrix, _ out: UnsafeMutablePointer<Float>) {
+        let t = range.count
+        guard t > 0 else { return }
+        let a = buffer(k, rows: t, cols: w.cols)
+        let xs = x + range.lowerBound * w.cols
+        if t <= 4 { a.quantize(xs, first: 0, n: t) } else { Parallel.forRanges(t) { r in a.quantize(xs, first: r.lowerBound, n: r.count) } }
+        let o = out + range.lowerBound * w.rows, rowBytes = w.rowBytes
+        Parallel.forRanges(w.rows, minPerThread: 16) { r in
+            var r0 = r.lowerBound
+            while r0 < r.upperBound {
+                let r1 = min(r.upperBound, r0 + Self.rowChunk)
+                var t0 = 0
+                while t0 < t {
+                    let n = min(Self.activationChunk, t - t0)
+                    var view = a.from(t0)
+                    k.run(w.data, rowBytes, Int32(r0), Int32(r1), Int32(w.cols), &view, Int32(n), o + t0 * w.rows, w.rows)
+                    t0 += n
+                }
+                r0 = r1
+            }
         }
-        if m > qx.capacity { qx.free(); qx = QuantizedMatVec.QuantizedRow(capacity: m) }
     }
 
     /// The decode kernel for `t` independent rows (one per sequence of a batch): each row's result is the
-    /// same as if it were computed alone, whatever else is in the batch. Quantized weights: the 8-bit
-    /// activation matvec over all rows at once; fp32: `Fp32MatVec`; fp16/bf16: a gemv per row.
+    /// same as if it were computed alone, whatever else is in the batch.
     public mutating func applyPerRow(_ x: UnsafePointer<Float>, rows t: Int, _ w: WeightMatrix, _ out: UnsafeMutablePointer<Float>) {
-        if w.type.hasInt8Kernel {
-            if t <= Self.perRowMaxRows {
-                ensure(slab: 0, activations: t * w.cols)
-                let qx = self.qx, nb = w.cols / 32
-                for i in 0..<t { qx.quantize(x + i * w.cols, cols: w.cols, at: i) }
-                Parallel.forRanges(w.rows, minPerThread: 64) { r in
-                    for i in 0..<t {
-                        QuantizedMatVec.apply(w, codes: qx.codes + i * w.cols, scales: qx.scales + i * nb, sums: qx.sums + i * nb,
-                                              out + i * w.rows, rows: r)
-                    }
-                }
-                return
-            }
-            if w.cols > qt.capacity { qt.free(); qt = BatchedQuantizedMatVec.Transposed(capacity: w.cols) }
-            let qt = self.qt
-            var first = 0
-            while first < t {
-                let n = min(BatchedQuantizedMatVec.lanes, t - first)
-                Parallel.forRanges(w.cols / 32) { blocks in qt.fill(x, first: first, n: n, cols: w.cols, blocks: blocks) }
-                let o = out + first * w.rows
-                Parallel.forRanges(w.rows, minPerThread: 64) { r in BatchedQuantizedMatVec.apply(w, qt, n: n, o, ldy: w.rows, rows: r) }
-                first += n
-            }
-            return
-        }
-        if w.type == .f32 {
-            let wp = w.data.assumingMemoryBound(to: Float.self)
-            Parallel.forRanges(w.rows, minPerThread: 64) { r in Fp32MatVec.apply(wp, cols: w.cols, x, n: t, out, ldy: w.rows, rows: r) }
-            return
-        }
-        // fp16/bf16 weights: dequantized slabs, then a gemv per activation row.
-        forEachSlab(w) { slab, r0, n in
-            for i in 0..<t { BLAS.gemv(n, w.cols, slab, x + i * w.cols, out + i * w.rows + r0) }
-        }
+        if let k = w.type.kernel { kernel(k, x, rows: 0..<t, w, out); return }
+        precondition(w.type == .f32, "no kernel for \(w.type)")
+        let wp = w.data.assumingMemoryBound(to: Float.self)
+        Parallel.forRanges(w.rows, minPerThread: 64) { r in Fp32MatVec.apply(wp, cols: w.cols, x, n: t, out, ldy: w.rows, rows: r) }
     }
 
-    /// fp32 weights need no scratch, and BLAS runs faster on fewer, larger slabs: a quarter of the rows.
-    static func fp32SlabRows(_ rows: Int) -> Int { max(slabRows, (rows / 4 + 15) / 16 * 16) }
+    /// fp32 weights: BLAS runs faster on fewer, larger slabs: a quarter of the rows.
+    static func fp32SlabRows(_ rows: Int) -> Int { max(64, (rows / 4 + 15) / 16 * 16) }
 
-    /// Runs body(part, rows) over W's rows in fixed slabs of `size` rows (the last one shorter), the slabs
-    /// shared out over the worker pool; `part` (< Parallel.threads) names the worker's scratch. BLAS sees
-    /// the same slabs whatever the thread count, so results do not depend on it.
-    static func forEachFixedSlab(_ rows: Int, size slabRows: Int = slabRows, _ body: (Int, Range<Int>) -> Void) {
+    /// Runs body(rows) over W's rows in fixed slabs of `size` rows (the last one shorter), the slabs shared
+    /// out over the worker pool. BLAS sees the same slabs whatever the thread count.
+    static func forEachFixedSlab(_ rows: Int, size slabRows: Int, _ body: (Range<Int>) -> Void) {
         let n = (rows + slabRows - 1) / slabRows
         let parts = min(Parallel.threads, n)
         Parallel.forRanges(parts) { pr in
             for part in pr {
-                for s in (n * part / parts)..<(n * (part + 1) / parts) {
-                    body(part, (s * slabRows)..<min(rows, (s + 1) * slabRows))
-                }
+                for s in (n * part / parts)..<(n * (part + 1) / parts) { body((s * slabRows)..<min(rows, (s + 1) * slabRows)) }
             }
         }
     }
 
-    /// Dequantizes W a slab of rows at a time (each worker with its own scratch) and hands each slab
-    /// over: body(slab [n × cols], first row, n).
-    mutating func forEachSlab(_ w: WeightMatrix, _ body: (UnsafeMutablePointer<Float>, Int, Int) -> Void) {
-        ensure(slab: Self.slabRows * w.cols, activations: 0)
-        let slabs = self.slabs
-        Self.forEachFixedSlab(w.rows) { part, r in
-            for i in r { Dequantize.row(w.type, w.row(i), slabs[part] + (i - r.lowerBound) * w.cols, w.cols) }
-            body(slabs[part], r.lowerBound, r.count)
-        }
-    }
-
     public mutating func apply(_ x: UnsafePointer<Float>, rows t: Int, _ w: WeightMatrix, _ out: UnsafeMutablePointer<Float>) {
-        if t <= Self.matvecMaxRows {
+        if t <= Self.matvecMaxRows || w.type.kernel != nil {
             applyPerRow(x, rows: t, w, out)
             return
         }
@@ -115,20 +86,19 @@ public struct MatMul {
     }
 
     /// out[rows of g] = x[rows of g] · Wᵀ for each group g of activation rows (several prompts prefilled in
-    /// one pass): one sgemm per group and slab, exactly the calls the group would get alone, but each slab
-    /// of quantized W is dequantized once for all groups.
+    /// one pass). fp32: one sgemm per group and slab, exactly the calls the group would get alone.
     public mutating func apply(_ x: UnsafePointer<Float>, groups: [Range<Int>], _ w: WeightMatrix, _ out: UnsafeMutablePointer<Float>) {
-        // out[g, r0..<r0+n] = x[g] · slab[n × cols]ᵀ for every group g.
-        func gemms(_ slab: UnsafePointer<Float>, _ r0: Int, _ n: Int) {
-            for g in groups {
-                BLAS.gemmNT(g.count, n, w.cols, x + g.lowerBound * w.cols, lda: w.cols, slab, ldb: w.cols, out + g.lowerBound * w.rows + r0, ldc: w.rows)
-            }
-        }
-        if w.type == .f32 {
-            let wp = w.data.assumingMemoryBound(to: Float.self)
-            Self.forEachFixedSlab(w.rows, size: Self.fp32SlabRows(w.rows)) { _, r in gemms(wp + r.lowerBound * w.cols, r.lowerBound, r.count) }
+        if let k = w.type.kernel {
+            for g in groups { kernel(k, x, rows: g, w, out) }
             return
         }
-        forEachSlab(w) { slab, r0, n in gemms(slab, r0, n) }
+        precondition(w.type == .f32, "no kernel for \(w.type)")
+        let wp = w.data.assumingMemoryBound(to: Float.self)
+        Self.forEachFixedSlab(w.rows, size: Self.fp32SlabRows(w.rows)) { r in
+            for g in groups {
+                BLAS.gemmNT(g.count, r.count, w.cols, x + g.lowerBound * w.cols, lda: w.cols, wp + r.lowerBound * w.cols, ldb: w.cols,
+                            out + g.lowerBound * w.rows + r.lowerBound, ldc: w.rows)
+            }
+        }
     }
 }

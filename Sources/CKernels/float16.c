@@ -1,0 +1,49 @@
+// F16 and BF16 weights, kept 16-bit: each chunk of 16 weights is widened in registers and multiplied with
+// activations already rounded to the same 16-bit type (as llama.cpp rounds them), accumulated in fp32 lanes
+// in column order with one fixed reduction; the last cols % 16 columns follow in order.
+#include "s1kernels.h"
+#include "lanes.h"
+#include "scratch.h"
+
+typedef vf (*load16_fn)(const uint16_t *);
+
+static inline float widen(const uint16_t *row, int c, int bf) {
+    if (!bf) return s1_f16_to_f32(row[c]);
+    uint32_t b = (uint32_t)row[c] << 16; float f; memcpy(&f, &b, 4); return f;
+}
+
+// Rows four at a time (as the integer kernels): one activation load serves four rows.
+static inline __attribute__((always_inline))
+void kernel16(const void *w, size_t row_bytes, int r0, int r1, int cols, const s1_act *x, int nx, float *y, size_t ldy,
+              load16_fn load, int bf) {
+    const int chunks = cols / 16;
+    for (int r = r0; r < r1; r += S1_TILE) {
+        const int nr = r1 - r < S1_TILE ? r1 - r : S1_TILE;
+        const uint16_t *row[S1_TILE];
+        for (int k = 0; k < S1_TILE; k++) row[k] = (const uint16_t *)((const uint8_t *)w + (size_t)(r + (k < nr ? k : nr - 1)) * row_bytes);
+        for (int t = 0; t < nx; t++) {
+            const float *xr = x->f + (size_t)t * cols;
+            vf a0 = vf_zero(), a1 = vf_zero(), a2 = vf_zero(), a3 = vf_zero();
+            for (int c = 0; c < chunks; c++) {
+                const vf xv = vf_load(xr + 16 * c);
+                a0 = vf_fma(load(row[0] + 16 * c), xv, a0);
+                a1 = vf_fma(load(row[1] + 16 * c), xv, a1);
+                a2 = vf_fma(load(row[2] + 16 * c), xv, a2);
+                a3 = vf_fma(load(row[3] + 16 * c), xv, a3);
+            }
+            float s[S1_TILE] = {vf_sum(a0), vf_sum(a1), vf_sum(a2), vf_sum(a3)};
+            for (int k = 0; k < nr; k++) {
+                for (int c = chunks * 16; c < cols; c++) s[k] = fmaf(widen(row[k], c, bf), xr[c], s[k]);
+                y[(size_t)t * ldy + r + k] = s[k];
+            }
+        }
+    }
+}
+
+void s1_kernel_f16(const void *w, size_t rb, int r0, int r1, int cols, const s1_act *x, int nx, float *y, size_t ldy) {
+    kernel16(w, rb, r0, r1, cols, x, nx, y, ldy, vf_load_f16, 0);
+}
+
+void s1_kernel_bf16(const void *w, size_t rb, int r0, int r1, int cols, const s1_act *x, int nx, float *y, size_t ldy) {
+    kernel16(w, rb, r0, r1, cols, x, nx, y, ldy, vf_load_bf16, 1);
+}

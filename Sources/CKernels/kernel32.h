@@ -1,0 +1,89 @@
+// The kernel shared by the 32-value block types (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, IQ4_NL) against Q32
+// activations. Each type supplies `unpack`: one block → 32 unsigned codes u, its scale d and (Q4_1, Q5_1)
+// its min m, with the weights w = d·(u − offset) (+ m). Then for a block and an activation row
+//   Σ w·x ≈ d·dx·(Σ u·q − offset·Σq) + m·fp16(dx·Σq)
+// with the integer sums exact. A weight row is unpacked once into scratch and dotted with every
+// activation row; two blocks share one 16-lane vector (lanes 0..7 and 8..15), and each output is one
+// lane-wise accumulation in block order and one fixed reduction: a row's result does not depend on how
+// many activation rows come with it.
+#include "s1kernels.h"
+#include "lanes.h"
+#include "scratch.h"
+
+typedef void (*unpack32_fn)(const uint8_t *restrict blk, uint8_t *restrict u, float *d, float *m);
+
+// One weight row's share of an output: two blocks from block b on (`half`: only block b).
+static inline __attribute__((always_inline))
+vf step32(vf acc, const uint8_t *u, const float *dw, const float *mw, const int8_t *q, vf dx, vi sx, vf sv,
+          int b, int offset_shift, int has_min, int half) {
+    vi p = half ? vi_dot_half(vi_zero(), u + 32 * b, q + 32 * b) : vi_dot(vi_zero(), u + 32 * b, q + 32 * b);
+    if (offset_shift) p = vi_sub(p, vi_shl(sx, offset_shift));
+    vf d = half ? vf_load_half(dw + 8 * b) : vf_load(dw + 8 * b);
+    acc = vf_fma(vf_cvt(p), vf_mul(d, dx), acc);
+    if (has_min) acc = vf_fma(half ? vf_load_half(mw + 8 * b) : vf_load(mw + 8 * b), sv, acc);
+    return acc;
+}
+
+static inline __attribute__((always_inline))
+void kernel32(const void *w, size_t row_bytes, int r0, int r1, int cols, const s1_act *x, int nx, float *y, size_t ldy,
+              int block_bytes, unpack32_fn unpack, int offset_shift, int has_min) {
+    const int nb = cols / 32;
+    const size_t per = (size_t)cols + (size_t)nb * 8 * 4 * 2;   // codes, then 8 copies of each d and m
+    uint8_t *scratch = s1_scratch(S1_TILE * per);
+    for (int r = r0; r < r1; r += S1_TILE) {
+        const int nr = r1 - r < S1_TILE ? r1 - r : S1_TILE;
+        uint8_t *u[S1_TILE];
+        float *dw[S1_TILE], *mw[S1_TILE];
+        for (int k = 0; k < S1_TILE; k++) {
+            // A short last tile repeats its last row (computed, not stored).
+            uint8_t *base = scratch + (size_t)(k < nr ? k : nr - 1) * per;
+            u[k] = base; dw[k] = (float *)(base + cols); mw[k] = dw[k] + nb * 8;
+            if (k >= nr) continue;
+            const uint8_t *row = (const uint8_t *)w + (size_t)(r + k) * row_bytes;
+            for (int b = 0; b < nb; b++) {
+                float d, m = 0;
+                unpack(row + (size_t)b * block_bytes, u[k] + 32 * b, &d, &m);
+                for (int j = 0; j < 8; j++) { dw[k][8 * b + j] = d; mw[k][8 * b + j] = m; }
+            }
+        }
+        for (int t = 0; t < nx; t++) {
+            const int8_t *q = x->q + (size_t)t * cols;
+            const float *dxp = x->dx + (size_t)t * nb * 8, *svp = x->sv + (size_t)t * nb * 8;
+            const int32_t *sxp = x->sx + (size_t)t * nb * 8;
+            vf a0 = vf_zero(), a1 = vf_zero(), a2 = vf_zero(), a3 = vf_zero();
+            int b = 0;
+            for (; b + 2 <= nb; b += 2) {
+                const vf dx = vf_load(dxp + 8 * b), sv = vf_load(svp + 8 * b);
+                const vi sx = vi_load(sxp + 8 * b);
+                a0 = step32(a0, u[0], dw[0], mw[0], q, dx, sx, sv, b, offset_shift, has_min, 0);
+                a1 = step32(a1, u[1], dw[1], mw[1], q, dx, sx, sv, b, offset_shift, has_min, 0);
+                a2 = step32(a2, u[2], dw[2], mw[2], q, dx, sx, sv, b, offset_shift, has_min, 0);
+                a3 = step32(a3, u[3], dw[3], mw[3], q, dx, sx, sv, b, offset_shift, has_min, 0);
+            }
+            if (b < nb) {
+                const vf dx = vf_load_half(dxp + 8 * b), sv = vf_load_half(svp + 8 * b);
+                const vi sx = vi_load_half(sxp + 8 * b);
+                a0 = step32(a0, u[0], dw[0], mw[0], q, dx, sx, sv, b, offset_shift, has_min, 1);
+                a1 = step32(a1, u[1], dw[1], mw[1], q, dx, sx, sv, b, offset_shift, has_min, 1);
+                a2 = step32(a2, u[2], dw[2], mw[2], q, dx, sx, sv, b, offset_shift, has_min, 1);
+                a3 = step32(a3, u[3], dw[3], mw[3], q, dx, sx, sv, b, offset_shift, has_min, 1);
+            }
+            float *yt = y + (size_t)t * ldy + r;
+            yt[0] = vf_sum(a0);
+            if (nr > 1) yt[1] = vf_sum(a1);
+            if (nr > 2) yt[2] = vf_sum(a2);
+            if (nr > 3) yt[3] = vf_sum(a3);
+        }
+    }
+}
+
+// Nibble order of the 32-value types: byte j holds value j (low) and value j + 16 (high).
+static inline void nibbles32(const uint8_t *restrict qs, uint8_t *restrict u) {
+    for (int j = 0; j < 16; j++) { u[j] = qs[j] & 0x0F; u[j + 16] = qs[j] >> 4; }
+}
+
+#define S1_KERNEL32(name, block_bytes, unpack, offset_shift, has_min)                                         \
+    void s1_kernel_##name(const void *w, size_t row_bytes, int r0, int r1, int cols, const s1_act *x, int nx, \
+                          float *y, size_t ldy) {                                                             \
+        kernel32(w, row_bytes, r0, r1, cols, x, nx, y, ldy, block_bytes, unpack, offset_shift, has_min);      \
+    }

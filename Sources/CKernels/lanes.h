@@ -1,0 +1,116 @@
+// Sixteen 32-bit lanes, the one vector shape the kernels are written in: AVX-512 registers when the build
+// machine has AVX-512 BW and VNNI, plain C arrays otherwise. Both give the same integer sums; the float
+// steps (fused multiply-add per lane, one fixed reduction tree) are the same in both, so the two paths
+// agree bit for bit.
+#ifndef S1_LANES_H
+#define S1_LANES_H
+#include <stdint.h>
+#include <string.h>
+#include <math.h>
+
+// fp16 bits → fp32 (IEEE, exact), and a little-endian fp16 at p.
+static inline float s1_f16_to_f32(uint16_t h) { _Float16 f; memcpy(&f, &h, 2); return (float)f; }
+static inline float half_at(const uint8_t *p) { uint16_t h; memcpy(&h, p, 2); return s1_f16_to_f32(h); }
+
+// u[j] |= 16 for each set bit j of the 32-bit mask at p (Q5's fifth bits): each mask byte spreads to 8
+// code bytes at once, as a 64-bit word.
+static inline void or_fifth_bits(const uint8_t *p, uint8_t *u) {
+    for (int k = 0; k < 4; k++) {
+        uint64_t spread = 0, bits = p[k];
+        for (int i = 0; i < 8; i++) spread |= ((bits >> i) & 1) << (8 * i + 4);
+        uint64_t v; memcpy(&v, u + 8 * k, 8); v |= spread; memcpy(u + 8 * k, &v, 8);
+    }
+}
+
+#if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VNNI__)
+#define S1_VNNI 1
+#include <immintrin.h>
+// out[j] = table[i_j] for the 32 nibbles of 16 bytes (byte j: index j low, index j + 16 high).
+static inline void lut_nibbles32(const uint8_t *table, const uint8_t *qs, uint8_t *out) {
+    const __m128i t = _mm_loadu_si128((const __m128i *)table), q = _mm_loadu_si128((const __m128i *)qs), m = _mm_set1_epi8(0x0F);
+    _mm_storeu_si128((__m128i *)out, _mm_shuffle_epi8(t, _mm_and_si128(q, m)));
+    _mm_storeu_si128((__m128i *)(out + 16), _mm_shuffle_epi8(t, _mm_and_si128(_mm_srli_epi16(q, 4), m)));
+}
+typedef __m512i vi;
+typedef __m512 vf;
+static inline vi vi_zero(void) { return _mm512_setzero_si512(); }
+static inline vf vf_zero(void) { return _mm512_setzero_ps(); }
+// acc + Σ of each 4 adjacent products u[4j..4j+3]·x[4j..4j+3] (u unsigned, x signed), 64 bytes.
+static inline vi vi_dot(vi acc, const uint8_t *u, const int8_t *x) {
+    return _mm512_dpbusd_epi32(acc, _mm512_loadu_si512(u), _mm512_loadu_si512(x));
+}
+// The same over 32 bytes into lanes 0..7 (lanes 8..15 unchanged).
+static inline vi vi_dot_half(vi acc, const uint8_t *u, const int8_t *x) {
+    const __mmask64 m = 0xFFFFFFFFull;
+    return _mm512_dpbusd_epi32(acc, _mm512_maskz_loadu_epi8(m, u), _mm512_maskz_loadu_epi8(m, x));
+}
+static inline vi vi_load(const int32_t *p) { return _mm512_loadu_si512(p); }
+static inline vi vi_load_half(const int32_t *p) { return _mm512_maskz_loadu_epi32(0xFF, p); }
+static inline vf vf_load(const float *p) { return _mm512_loadu_ps(p); }
+static inline vf vf_load_half(const float *p) { return _mm512_maskz_loadu_ps(0xFF, p); }
+static inline vi vi_add(vi a, vi b) { return _mm512_add_epi32(a, b); }
+static inline vi vi_sub(vi a, vi b) { return _mm512_sub_epi32(a, b); }
+static inline vi vi_mul(vi a, vi b) { return _mm512_mullo_epi32(a, b); }
+static inline vi vi_shl(vi a, int n) { return _mm512_slli_epi32(a, (unsigned)n); }
+static inline vf vf_cvt(vi a) { return _mm512_cvtepi32_ps(a); }
+static inline vf vf_mul(vf a, vf b) { return _mm512_mul_ps(a, b); }
+static inline vf vf_fma(vf a, vf b, vf c) { return _mm512_fmadd_ps(a, b, c); }
+// Sixteen fp16 / bf16 values widened to fp32.
+static inline vf vf_load_f16(const uint16_t *p) { return _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)p)); }
+static inline vf vf_load_bf16(const uint16_t *p) {
+    return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(_mm256_loadu_si256((const __m256i *)p)), 16));
+}
+static inline int32_t vi_sum(vi a) { return _mm512_reduce_add_epi32(a); }
+// The fixed tree: halves of 8, then 4, then 2, then 1.
+static inline float vf_sum(vf a) {
+    __m256 h8 = _mm256_add_ps(_mm512_castps512_ps256(a), _mm512_extractf32x8_ps(a, 1));
+    __m128 h4 = _mm_add_ps(_mm256_castps256_ps128(h8), _mm256_extractf128_ps(h8, 1));
+    __m128 h2 = _mm_add_ps(h4, _mm_movehl_ps(h4, h4));
+    return _mm_cvtss_f32(_mm_add_ss(h2, _mm_movehdup_ps(h2)));
+}
+#else
+#define S1_VNNI 0
+static inline void lut_nibbles32(const uint8_t *table, const uint8_t *qs, uint8_t *out) {
+    for (int j = 0; j < 16; j++) { out[j] = table[qs[j] & 0x0F]; out[j + 16] = table[qs[j] >> 4]; }
+}
+typedef struct { int32_t v[16]; } vi;
+typedef struct { float v[16]; } vf;
+static inline vi vi_zero(void) { vi r; memset(&r, 0, sizeof r); return r; }
+static inline vf vf_zero(void) { vf r; memset(&r, 0, sizeof r); return r; }
+static inline vi vi_dot_n(vi acc, const uint8_t *u, const int8_t *x, int lanes) {
+    for (int j = 0; j < lanes; j++) {
+        int32_t s = 0;
+        for (int k = 0; k < 4; k++) s += (int32_t)u[4 * j + k] * (int32_t)x[4 * j + k];
+        acc.v[j] += s;
+    }
+    return acc;
+}
+static inline vi vi_dot(vi acc, const uint8_t *u, const int8_t *x) { return vi_dot_n(acc, u, x, 16); }
+static inline vi vi_dot_half(vi acc, const uint8_t *u, const int8_t *x) { return vi_dot_n(acc, u, x, 8); }
+static inline vi vi_load(const int32_t *p) { vi r; memcpy(r.v, p, 64); return r; }
+static inline vi vi_load_half(const int32_t *p) { vi r = vi_zero(); memcpy(r.v, p, 32); return r; }
+static inline vf vf_load(const float *p) { vf r; memcpy(r.v, p, 64); return r; }
+static inline vf vf_load_half(const float *p) { vf r = vf_zero(); memcpy(r.v, p, 32); return r; }
+static inline vi vi_add(vi a, vi b) { for (int j = 0; j < 16; j++) a.v[j] += b.v[j]; return a; }
+static inline vi vi_sub(vi a, vi b) { for (int j = 0; j < 16; j++) a.v[j] -= b.v[j]; return a; }
+static inline vi vi_mul(vi a, vi b) { for (int j = 0; j < 16; j++) a.v[j] *= b.v[j]; return a; }
+static inline vi vi_shl(vi a, int n) { for (int j = 0; j < 16; j++) a.v[j] = (int32_t)((uint32_t)a.v[j] << n); return a; }
+static inline vf vf_cvt(vi a) { vf r; for (int j = 0; j < 16; j++) r.v[j] = (float)a.v[j]; return r; }
+static inline vf vf_mul(vf a, vf b) { for (int j = 0; j < 16; j++) a.v[j] *= b.v[j]; return a; }
+static inline vf vf_fma(vf a, vf b, vf c) { for (int j = 0; j < 16; j++) c.v[j] = fmaf(a.v[j], b.v[j], c.v[j]); return c; }
+static inline vf vf_load_f16(const uint16_t *p) { vf r; for (int j = 0; j < 16; j++) r.v[j] = s1_f16_to_f32(p[j]); return r; }
+static inline vf vf_load_bf16(const uint16_t *p) {
+    vf r;
+    for (int j = 0; j < 16; j++) { uint32_t b = (uint32_t)p[j] << 16; memcpy(&r.v[j], &b, 4); }
+    return r;
+}
+static inline int32_t vi_sum(vi a) { int32_t s = 0; for (int j = 0; j < 16; j++) s += a.v[j]; return s; }
+static inline float vf_sum(vf a) {
+    float h8[8], h4[4];
+    for (int j = 0; j < 8; j++) h8[j] = a.v[j] + a.v[j + 8];
+    for (int j = 0; j < 4; j++) h4[j] = h8[j] + h8[j + 4];
+    float h2a = h4[0] + h4[2], h2b = h4[1] + h4[3];
+    return h2a + h2b;
+}
+#endif
+#endif
