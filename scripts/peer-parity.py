@@ -29,7 +29,7 @@ def post(port, path, body):
 
 def llama(model, port=18573):
     srv = subprocess.Popen([f"{PEERS}/bin/llama-server", "-m", model, "--host", "127.0.0.1", "--port", str(port), "-t", "2",
-                            "-c", "1024", "-np", "1", "--no-warmup"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            "-c", "1024", "-np", "1", "--no-warmup", "-fa", "off"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(300):
             try:

@@ -26,7 +26,7 @@ static size_t up64(size_t n) { return (n + 63) & ~(size_t)63; }
 size_t s1_act_bytes(s1_act_format f, int rows, int cols) {
     size_t r = (size_t)rows, c = (size_t)cols;
     switch (f) {
-    case S1_ACT_Q32: return up64(r * c) + 3 * up64(r * (c / 32) * 8 * 4) + 64;
+    case S1_ACT_Q32: return up64(r * c) + 3 * up64((r * (c / 32) + 16) * 4) + 64;
     case S1_ACT_QK: return up64(r * c) + up64(r * (c / 256) * 4) + up64(r * (c / 16) * 4) + 64;
     default: return up64(r * c * 4) + 64;
     }
@@ -40,8 +40,8 @@ s1_act s1_act_init(s1_act_format f, void *memory, int rows, int cols) {
     switch (f) {
     case S1_ACT_Q32:
         a.q = (int8_t *)p; p += up64(r * c);
-        a.dx = (float *)p; p += up64(r * (c / 32) * 8 * 4);
-        a.sv = (float *)p; p += up64(r * (c / 32) * 8 * 4);
+        a.dx = (float *)p; p += up64((r * (c / 32) + 16) * 4);
+        a.sv = (float *)p; p += up64((r * (c / 32) + 16) * 4);
         a.sx = (int32_t *)p;
         break;
     case S1_ACT_QK:
@@ -58,8 +58,8 @@ s1_act s1_act_init(s1_act_format f, void *memory, int rows, int cols) {
 static void quantize_q32(const s1_act *a, const float *x, int row) {
     const int cols = a->cols, nb = cols / 32;
     int8_t *q = a->q + (size_t)row * cols;
-    float *dx = a->dx + (size_t)row * nb * 8, *sv = a->sv + (size_t)row * nb * 8;
-    int32_t *sx = a->sx + (size_t)row * nb * 8;
+    float *dx = a->dx + (size_t)row * nb, *sv = a->sv + (size_t)row * nb;
+    int32_t *sx = a->sx + (size_t)row * nb;
     for (int b = 0; b < nb; b++) {
         const float *xb = x + 32 * b;
         float amax = 0;
@@ -67,10 +67,9 @@ static void quantize_q32(const s1_act *a, const float *x, int row) {
         const float d = amax / 127.f, id = amax != 0.f ? 127.f / amax : 0.f;
         int32_t s = 0;
         for (int j = 0; j < 32; j++) { int v = nearest_int(xb[j] * id); q[32 * b + j] = (int8_t)v; s += v; }
-        const float d16 = round_f16(d);
-        for (int j = 0; j < 8; j++) { dx[8 * b + j] = d16; sx[8 * b + j] = 0; sv[8 * b + j] = 0; }
-        sx[8 * b] = s;
-        sv[8 * b] = round_f16(d * (float)s);
+        dx[b] = round_f16(d);
+        sx[b] = s;
+        sv[b] = round_f16(d * (float)s);
     }
 }
 

@@ -4,7 +4,7 @@
 //   w = d·sc·(u − offset) − dmin·mn.
 // For an activation block (scale dk, codes q, sums S per 16):
 //   Σ w·x ≈ dk·d·Σ_g sc_g·(Σ u·q − offset·S_g) − dk·dmin·Σ_g mn_g·S_g
-// with both sums exact integers, as llama.cpp's Q8_K dot products have them. The per-lane scale of a
+// with both sums exact integers (per lane; the lanes are scaled and summed in float), as llama.cpp's Q8_K dot products have them. The per-lane scale of a
 // 64-code chunk: lane j covers codes 4j..4j+3, i.e. group 4·chunk + j/4. Rows go four at a time, as in
 // kernel32.h.
 #include "s1kernels.h"
@@ -13,10 +13,11 @@
 
 typedef void (*unpack256_fn)(const uint8_t *restrict blk, uint8_t *restrict u, int32_t *restrict sc, int32_t *restrict mn, float *d, float *dmin);
 
-// One weight row's share of an output from super-block b.
+// One weight row's share of an output from super-block b, added lane-wise in float (one reduction at
+// the end of the row).
 static inline __attribute__((always_inline))
-float step256(float acc, const uint8_t *u, const int32_t *scv, const int32_t *coff, const int32_t *mn, const float *dd,
-              const float *dm, const int8_t *q, vi s, float dk, int b, int offset, int has_min) {
+vf step256(vf acc, const uint8_t *u, const int32_t *scv, const int32_t *coff, const int32_t *mn, const float *dd,
+           const float *dm, const int8_t *q, vi s, float dk, int b, int offset, int has_min) {
     const uint8_t *ub = u + 256 * b;
     const int8_t *qb = q + 256 * b;
     const int32_t *sb = scv + 64 * b;
@@ -25,8 +26,8 @@ float step256(float acc, const uint8_t *u, const int32_t *scv, const int32_t *co
     iv = vi_add(iv, vi_mul(vi_load(sb + 32), vi_dot(vi_zero(), ub + 128, qb + 128)));
     iv = vi_add(iv, vi_mul(vi_load(sb + 48), vi_dot(vi_zero(), ub + 192, qb + 192)));
     if (offset) iv = vi_sub(iv, vi_mul(vi_load(coff + 16 * b), s));
-    acc = fmaf(dk * dd[b], (float)vi_sum(iv), acc);
-    if (has_min) acc = fmaf(-(dk * dm[b]), (float)vi_sum(vi_mul(vi_load(mn + 16 * b), s)), acc);
+    acc = vf_fma(vf_cvt(iv), vf_set1(dk * dd[b]), acc);
+    if (has_min) acc = vf_fma(vf_cvt(vi_mul(vi_load(mn + 16 * b), s)), vf_set1(-(dk * dm[b])), acc);
     return acc;
 }
 
@@ -62,7 +63,7 @@ void kernel256(const void *w, size_t row_bytes, int r0, int r1, int cols, const 
             const int8_t *q = x->q + (size_t)t * cols;
             const float *dk = x->dk + (size_t)t * nb;
             const int32_t *bs = x->bs + (size_t)t * (cols / 16);
-            float a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+            vf a0 = vf_zero(), a1 = vf_zero(), a2 = vf_zero(), a3 = vf_zero();
             for (int b = 0; b < nb; b++) {
                 const vi s = vi_load(bs + 16 * b);
                 a0 = step256(a0, u[0], scv[0], coff[0], mn[0], dd[0], dm[0], q, s, dk[b], b, offset, has_min);
@@ -71,10 +72,10 @@ void kernel256(const void *w, size_t row_bytes, int r0, int r1, int cols, const 
                 a3 = step256(a3, u[3], scv[3], coff[3], mn[3], dd[3], dm[3], q, s, dk[b], b, offset, has_min);
             }
             float *yt = y + (size_t)t * ldy + r;
-            yt[0] = a0;
-            if (nr > 1) yt[1] = a1;
-            if (nr > 2) yt[2] = a2;
-            if (nr > 3) yt[3] = a3;
+            yt[0] = vf_sum(a0);
+            if (nr > 1) yt[1] = vf_sum(a1);
+            if (nr > 2) yt[2] = vf_sum(a2);
+            if (nr > 3) yt[3] = vf_sum(a3);
         }
     }
 }

@@ -12,12 +12,12 @@
 
 typedef void (*unpack32_fn)(const uint8_t *restrict blk, uint8_t *restrict u, float *d, float *m);
 
-// One weight row's share of an output: two blocks from block b on (`half`: only block b).
+// One weight row's share of an output: two blocks from block b on (`half`: only block b). `start` holds
+// −offset·Σq of each block (lanes 0 and 8), so the integer sum starts from the offset correction.
 static inline __attribute__((always_inline))
-vf step32(vf acc, const uint8_t *u, const float *dw, const float *mw, const int8_t *q, vf dx, vi sx, vf sv,
-          int b, int offset_shift, int has_min, int half) {
-    vi p = half ? vi_dot_half(vi_zero(), u + 32 * b, q + 32 * b) : vi_dot(vi_zero(), u + 32 * b, q + 32 * b);
-    if (offset_shift) p = vi_sub(p, vi_shl(sx, offset_shift));
+vf step32(vf acc, const uint8_t *u, const float *dw, const float *mw, const int8_t *q, vf dx, vi start, vf sv,
+          int b, int has_min, int half) {
+    vi p = half ? vi_dot_half(start, u + 32 * b, q + 32 * b) : vi_dot(start, u + 32 * b, q + 32 * b);
     vf d = half ? vf_load_half(dw + 8 * b) : vf_load(dw + 8 * b);
     acc = vf_fma(vf_cvt(p), vf_mul(d, dx), acc);
     if (has_min) acc = vf_fma(half ? vf_load_half(mw + 8 * b) : vf_load(mw + 8 * b), sv, acc);
@@ -48,25 +48,17 @@ void kernel32(const void *w, size_t row_bytes, int r0, int r1, int cols, const s
         }
         for (int t = 0; t < nx; t++) {
             const int8_t *q = x->q + (size_t)t * cols;
-            const float *dxp = x->dx + (size_t)t * nb * 8, *svp = x->sv + (size_t)t * nb * 8;
-            const int32_t *sxp = x->sx + (size_t)t * nb * 8;
+            const float *dxp = x->dx + (size_t)t * nb, *svp = x->sv + (size_t)t * nb;
+            const int32_t *sxp = x->sx + (size_t)t * nb;
             vf a0 = vf_zero(), a1 = vf_zero(), a2 = vf_zero(), a3 = vf_zero();
-            int b = 0;
-            for (; b + 2 <= nb; b += 2) {
-                const vf dx = vf_load(dxp + 8 * b), sv = vf_load(svp + 8 * b);
-                const vi sx = vi_load(sxp + 8 * b);
-                a0 = step32(a0, u[0], dw[0], mw[0], q, dx, sx, sv, b, offset_shift, has_min, 0);
-                a1 = step32(a1, u[1], dw[1], mw[1], q, dx, sx, sv, b, offset_shift, has_min, 0);
-                a2 = step32(a2, u[2], dw[2], mw[2], q, dx, sx, sv, b, offset_shift, has_min, 0);
-                a3 = step32(a3, u[3], dw[3], mw[3], q, dx, sx, sv, b, offset_shift, has_min, 0);
-            }
-            if (b < nb) {
-                const vf dx = vf_load_half(dxp + 8 * b), sv = vf_load_half(svp + 8 * b);
-                const vi sx = vi_load_half(sxp + 8 * b);
-                a0 = step32(a0, u[0], dw[0], mw[0], q, dx, sx, sv, b, offset_shift, has_min, 1);
-                a1 = step32(a1, u[1], dw[1], mw[1], q, dx, sx, sv, b, offset_shift, has_min, 1);
-                a2 = step32(a2, u[2], dw[2], mw[2], q, dx, sx, sv, b, offset_shift, has_min, 1);
-                a3 = step32(a3, u[3], dw[3], mw[3], q, dx, sx, sv, b, offset_shift, has_min, 1);
+            for (int b = 0; b < nb; b += 2) {
+                const int half = b + 1 == nb;
+                const vf dx = vf_pair(dxp + b, half), sv = has_min ? vf_pair_first(svp + b, half) : vf_zero();
+                const vi start = offset_shift ? vi_sub(vi_zero(), vi_shl(vi_pair_first(sxp + b, half), offset_shift)) : vi_zero();
+                a0 = step32(a0, u[0], dw[0], mw[0], q, dx, start, sv, b, has_min, half);
+                a1 = step32(a1, u[1], dw[1], mw[1], q, dx, start, sv, b, has_min, half);
+                a2 = step32(a2, u[2], dw[2], mw[2], q, dx, start, sv, b, has_min, half);
+                a3 = step32(a3, u[3], dw[3], mw[3], q, dx, start, sv, b, has_min, half);
             }
             float *yt = y + (size_t)t * ldy + r;
             yt[0] = vf_sum(a0);

@@ -61,6 +61,22 @@ static inline vf vf_load_bf16(const uint16_t *p) {
     return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(_mm256_loadu_si256((const __m256i *)p)), 16));
 }
 static inline int32_t vi_sum(vi a) { return _mm512_reduce_add_epi32(a); }
+static inline vf vf_set1(float x) { return _mm512_set1_ps(x); }
+// p[0] in lanes 0..7 and p[1] in lanes 8..15 (`half`: lanes 8..15 zero, p[1] not read).
+static inline vf vf_pair(const float *p, int half) {
+    const __m512i idx = _mm512_set_epi32(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0);
+    __m128 two = half ? _mm_load_ss(p) : _mm_castpd_ps(_mm_load_sd((const double *)p));
+    return _mm512_maskz_permutexvar_ps(half ? 0x00FF : 0xFFFF, idx, _mm512_castps128_ps512(two));
+}
+// p[0] in lane 0 and p[1] in lane 8, every other lane zero (`half`: p[1] not read).
+static inline vi vi_pair_first(const int32_t *p, int half) {
+    const __m512i idx = _mm512_set_epi32(0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0);
+    __m128i two = half ? _mm_cvtsi32_si128(p[0]) : _mm_loadl_epi64((const __m128i *)p);
+    return _mm512_maskz_permutexvar_epi32(half ? 0x0001 : 0x0101, idx, _mm512_castsi128_si512(two));
+}
+static inline vf vf_pair_first(const float *p, int half) {
+    return _mm512_castsi512_ps(vi_pair_first((const int32_t *)p, half));
+}
 // The fixed tree: halves of 8, then 4, then 2, then 1.
 static inline float vf_sum(vf a) {
     __m256 h8 = _mm256_add_ps(_mm512_castps512_ps256(a), _mm512_extractf32x8_ps(a, 1));
@@ -105,6 +121,16 @@ static inline vf vf_load_bf16(const uint16_t *p) {
     return r;
 }
 static inline int32_t vi_sum(vi a) { int32_t s = 0; for (int j = 0; j < 16; j++) s += a.v[j]; return s; }
+static inline vf vf_set1(float x) { vf r; for (int j = 0; j < 16; j++) r.v[j] = x; return r; }
+static inline vf vf_pair(const float *p, int half) {
+    vf r; for (int j = 0; j < 16; j++) r.v[j] = j < 8 ? p[0] : (half ? 0.f : p[1]); return r;
+}
+static inline vi vi_pair_first(const int32_t *p, int half) {
+    vi r = vi_zero(); r.v[0] = p[0]; if (!half) r.v[8] = p[1]; return r;
+}
+static inline vf vf_pair_first(const float *p, int half) {
+    vf r = vf_zero(); r.v[0] = p[0]; if (!half) r.v[8] = p[1]; return r;
+}
 static inline float vf_sum(vf a) {
     float h8[8], h4[4];
     for (int j = 0; j < 8; j++) h8[j] = a.v[j] + a.v[j + 8];

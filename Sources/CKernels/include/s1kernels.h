@@ -9,8 +9,8 @@
 #include <stdint.h>
 
 // Activations for the kernels, `rows` rows of `cols` values. Which arrays are used depends on the format:
-//   S1_ACT_Q32  q: codes [rows][cols]; dx: scale per 32-block, repeated ×8 [rows][cols/32·8];
-//               sx: code sum per block in the first of 8 slots [rows][cols/32·8]; sv: fp16(d·Σq) likewise
+//   S1_ACT_Q32  q: codes [rows][cols]; per 32-block [rows][cols/32]: dx its scale, sx its code sum and
+//               sv fp16(d·Σq)
 //   S1_ACT_QK   q: codes [rows][cols]; dk: scale per 256-block [rows][cols/256]; bs: code sum per 16 [rows][cols/16]
 //   S1_ACT_F16 / S1_ACT_BF16   f: the values rounded to fp16 / bf16, as fp32 [rows][cols]
 typedef enum { S1_ACT_Q32 = 0, S1_ACT_QK = 1, S1_ACT_F16 = 2, S1_ACT_BF16 = 3 } s1_act_format;

@@ -41,7 +41,7 @@ public final class ActivationRows {
         let c = cols
         switch format {
         case S1_ACT_Q32:
-            a.q += first * c; a.dx += first * c / 32 * 8; a.sv += first * c / 32 * 8; a.sx += first * c / 32 * 8
+            a.q += first * c; a.dx += first * c / 32; a.sv += first * c / 32; a.sx += first * c / 32
         case S1_ACT_QK:
             a.q += first * c; a.dk += first * c / 256; a.bs += first * c / 16
         default:

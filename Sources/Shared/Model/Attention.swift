@@ -21,19 +21,30 @@ public enum Attention {
                     let kh = cache.k + off, vh = cache.v + off
                     let p = gr.start + gr.rows
                     let qh = q + gr.row * qDim + h * hd, oh = out + gr.row * qDim + h * hd
-                    if gr.rows == 1 {
-                        decodeHead(qh, kh, vh, oh, positions: p, hd: hd, scale: scale, scores: scores)
-                        continue
+                    let half = cache.halfPrecision
+                    // The query rows of this head, rounded to fp16 with a half-precision cache.
+                    withUnsafeTemporaryAllocation(of: Float.self, capacity: half ? gr.rows * hd : 0) { buf in
+                        var qx = qh, ldq = qDim
+                        if half {
+                            for r in 0..<gr.rows { (buf.baseAddress! + r * hd).update(from: qh + r * qDim, count: hd) }
+                            roundToHalf(buf.baseAddress!, gr.rows * hd)
+                            qx = UnsafePointer(buf.baseAddress!); ldq = hd
+                        }
+                        if gr.rows == 1 {
+                            decodeHead(qx, kh, vh, oh, positions: p, hd: hd, scale: scale, scores: scores, halfProbabilities: half)
+                            return
+                        }
+                        // scores[T×P] = Q_h · K_hᵀ, then a causal softmax per row, then out_h = scores · V_h.
+                        BLAS.gemmNT(gr.rows, p, hd, qx, lda: ldq, kh, ldb: hd, scores, ldc: p)
+                        for r in 0..<gr.rows {
+                            let row = scores + r * p
+                            let visible = gr.start + r + 1
+                            softmax(row, count: visible, scale: scale)
+                            if half { roundToHalf(row, visible) }
+                            for j in visible..<p { row[j] = 0 }
+                        }
+                        BLAS.gemmNN(gr.rows, hd, p, scores, lda: p, vh, ldb: hd, oh, ldc: qDim)
                     }
-                    // scores[T×P] = Q_h · K_hᵀ, then a causal softmax per row, then out_h = scores · V_h.
-                    BLAS.gemmNT(gr.rows, p, hd, qh, lda: qDim, kh, ldb: hd, scores, ldc: p)
-                    for r in 0..<gr.rows {
-                        let row = scores + r * p
-                        let visible = gr.start + r + 1
-                        softmax(row, count: visible, scale: scale)
-                        for j in visible..<p { row[j] = 0 }
-                    }
-                    BLAS.gemmNN(gr.rows, hd, p, scores, lda: p, vh, ldb: hd, oh, ldc: qDim)
                 }
             }
         }
@@ -43,8 +54,10 @@ public enum Attention {
     /// of 16 (every model here), with a fixed lane order, so results depend on nothing but the row.
     static func decodeHead(_ q: UnsafePointer<Float>, _ k: UnsafePointer<Float>, _ v: UnsafePointer<Float>,
                            _ out: UnsafeMutablePointer<Float>, positions p: Int, hd: Int, scale: Float,
-                           scores: UnsafeMutablePointer<Float>) {
-        guard hd % 16 == 0 else { return decodeHeadScalar(q, k, v, out, positions: p, hd: hd, scale: scale, scores: scores) }
+                           scores: UnsafeMutablePointer<Float>, halfProbabilities: Bool) {
+        guard hd % 16 == 0 else {
+            return decodeHeadScalar(q, k, v, out, positions: p, hd: hd, scale: scale, scores: scores, halfProbabilities: halfProbabilities)
+        }
         let qr = UnsafeRawPointer(q)
         for j in 0..<p {
             let kj = UnsafeRawPointer(k + j * hd)
@@ -55,6 +68,7 @@ public enum Attention {
             scores[j] = acc.sum()
         }
         softmax(scores, count: p, scale: scale)
+        if halfProbabilities { roundToHalf(scores, p) }
         let o = UnsafeMutableRawPointer(out)
         for i in stride(from: 0, to: hd, by: 16) {
             var acc = SIMD16<Float>()
@@ -67,7 +81,7 @@ public enum Attention {
 
     static func decodeHeadScalar(_ q: UnsafePointer<Float>, _ k: UnsafePointer<Float>, _ v: UnsafePointer<Float>,
                                  _ out: UnsafeMutablePointer<Float>, positions p: Int, hd: Int, scale: Float,
-                                 scores: UnsafeMutablePointer<Float>) {
+                                 scores: UnsafeMutablePointer<Float>, halfProbabilities: Bool) {
         for j in 0..<p {
             let kj = k + j * hd
             var s: Float = 0
@@ -75,11 +89,17 @@ public enum Attention {
             scores[j] = s
         }
         softmax(scores, count: p, scale: scale)
+        if halfProbabilities { roundToHalf(scores, p) }
         for i in 0..<hd { out[i] = 0 }
         for j in 0..<p {
             let w = scores[j], vj = v + j * hd
             for i in 0..<hd { out[i] += w * vj[i] }
         }
+    }
+
+    /// In place: x ← fp16(x) (round to nearest even), as llama.cpp's F16 products see their operands.
+    @inline(__always) static func roundToHalf(_ x: UnsafeMutablePointer<Float>, _ n: Int) {
+        for j in 0..<n { x[j] = Float(Float16(x[j])) }
     }
 
     /// In place: x ← softmax(scale · x) over `count` values.

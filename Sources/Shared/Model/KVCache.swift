@@ -1,11 +1,17 @@
 /// Keys and values of every past position, preallocated for `slots` sequences of up to `capacity`
 /// positions: [layer][slot][kvHead][position][hd], so one head's keys are a contiguous [P×hd] matrix.
+/// With `halfPrecision` (GGUF weights in their stored types), keys and values are rounded to fp16 as they
+/// are stored, as llama.cpp's default F16 cache holds them, and attention rounds its queries and
+/// probabilities to fp16 as llama.cpp's F16 matrix products do (`Attention`); fp32 weights
+/// (`--dtype f32`) keep everything fp32 to match PyTorch. The storage itself stays fp32 for now.
 public final class KVCache {
     public let layers: Int, slots: Int, kvHeads: Int, headDim: Int, capacity: Int
+    public let halfPrecision: Bool
     public let k: UnsafeMutablePointer<Float>
     public let v: UnsafeMutablePointer<Float>
 
-    public init(config c: ModelConfig, capacity: Int, slots: Int = 1) {
+    public init(config c: ModelConfig, capacity: Int, slots: Int = 1, halfPrecision: Bool = false) {
+        self.halfPrecision = halfPrecision
         layers = c.layers
         self.slots = slots
         kvHeads = c.kvHeads
@@ -36,6 +42,10 @@ public final class KVCache {
             for t in 0..<rows {
                 (k + base + t * headDim).update(from: src + t * kvDim + h * headDim, count: headDim)
                 (v + base + t * headDim).update(from: vsrc + t * kvDim + h * headDim, count: headDim)
+                if halfPrecision {
+                    Attention.roundToHalf(k + base + t * headDim, headDim)
+                    Attention.roundToHalf(v + base + t * headDim, headDim)
+                }
             }
         }
     }

@@ -37,7 +37,7 @@ public final class Transformer {
         config = m.config
         weights = m.weights
         let cap = min(capacity ?? m.config.contextLength, m.config.contextLength)
-        cache = KVCache(config: config, capacity: cap, slots: slots)
+        cache = KVCache(config: config, capacity: cap, slots: slots, halfPrecision: m.weights.layers.first.map { $0.q.type != .f32 } ?? false)
         rope = RoPE(headDim: config.headDim, theta: config.ropeTheta, maxPositions: cap)
         self.maxChunk = maxChunk
         maxRows = maxChunk + slots
