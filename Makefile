@@ -95,6 +95,9 @@ bench: build model
 	@echo
 	@S1_DATA_DIR="$(DATA)" python3 scripts/bench-engine.py $(MODEL) --threads 2
 	@echo
+	@if [ -x "$${PEERS:-$$HOME/.cache/s1-swift/peers}/bin/llama-bench" ]; then python3 scripts/bench-peers.py --threads 2; \
+	  else echo "(the peer table needs the llama.cpp peer: make peers)"; fi
+	@echo
 	@python3 scripts/bench-score.py
 	@echo
 	@S1_DATA_DIR="$(DATA)" python3 scripts/bench-train.py $(MODEL) --long || echo "(the training benchmark needs: pip install torch==2.13.0+cpu transformers tokenizers)"

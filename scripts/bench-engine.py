@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Engine benchmark (make bench): SmolLM2-135M single-stream decode and 256-token prefill on this machine,
 s1-think in --dtype native (the Q4_1 file as it is) and f32, with PyTorch (transformers, fp32, same
-thread count) side by side when it is installed. Best of three runs each. llama.cpp is not installable
-here; its figures in SPEC §10 were measured on this machine kind and are quoted for reference.
+thread count) side by side when it is installed. Best of three runs each. llama.cpp is measured side by
+side, per file type, by scripts/bench-peers.py (make bench runs it when make peers has built the peer).
 
 usage: bench-engine.py MODEL.gguf [--threads 2] [--json]
 """
@@ -96,8 +96,6 @@ try:
 except ImportError:
     rows.append({"engine": "PyTorch: not installed (pip install torch==2.13.0+cpu transformers)", "decode_tok_s": None,
                  "prefill_tok_s": None, "prefill_tokens": None, "peak_rss_mib": None})
-rows.append({"engine": "llama.cpp Q4_1 (SPEC §10, not run here)", "decode_tok_s": 130, "prefill_tok_s": 276, "prefill_tokens": 256, "peak_rss_mib": None})
-rows.append({"engine": "llama.cpp F32 (SPEC §10, not run here)", "decode_tok_s": 59, "prefill_tok_s": 477, "prefill_tokens": 256, "peak_rss_mib": None})
 
 batching = {"streams": 16, "generated_tokens": best16[0], "decode_tok_s": best16[1], "overall_tok_s": best16[3], "target_tok_s": 500,
             "f32_decode_tok_s": best16f32[1],
