@@ -10,7 +10,7 @@ usage: bench-peers.py [--threads 2] [--runs 3] [--json]      (TYPES=, PEERS=, BI
 """
 import json, os, re, subprocess, sys
 
-PEERS = os.environ.get("PEERS", os.path.join(os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "s1-swift", "peers"))
+from peer_lib import PEERS, peer_models
 BIN = os.environ.get("BIN", ".build/release")
 THREADS = int(sys.argv[sys.argv.index("--threads") + 1]) if "--threads" in sys.argv else 2
 RUNS = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 3
@@ -57,13 +57,8 @@ def theirs(model):
 
 
 def main():
-    base = os.path.join(PEERS, "models")
     rows = []
-    for t in TYPES:
-        f = [x for x in os.listdir(base) if x.endswith(f".{t}.gguf")]
-        if not f:
-            continue
-        model = os.path.join(base, f[0])
+    for t, model in peer_models(TYPES):
         ids = prompt256(model)
         a, b = [], []
         for _ in range(RUNS):   # interleaved

@@ -12,7 +12,7 @@ usage: peer-parity.py [--tokens N] [--json]   (PEERS= overrides ~/.cache/s1-swif
 """
 import json, os, subprocess, sys, time, urllib.request
 
-PEERS = os.environ.get("PEERS", os.path.join(os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "s1-swift", "peers"))
+from peer_lib import PEERS, peer_models
 BIN = os.environ.get("BIN", ".build/release")
 N = int(sys.argv[sys.argv.index("--tokens") + 1]) if "--tokens" in sys.argv else 64
 PROMPTS = ["The capital of France is", "def fibonacci(n):", "Question: What is 12 times 7?\nAnswer:",
@@ -54,23 +54,17 @@ def llama(model, port=18573):
 
 
 def ours(model, prompt_ids):
-    """s1-think's greedy continuations of the same prompt ids (llama.cpp's tokenization), as ids and text."""
+    """s1-think's greedy continuations of the same prompt ids (llama.cpp's tokenization), as ids."""
     inp = "".join(json.dumps({"prompt_ids": p}) + "\n" for p in prompt_ids)
     r = subprocess.run([f"{BIN}/s1-think", "--model", model, "--raw", "--max-tokens", str(N)], input=inp, capture_output=True, text=True, check=True)
-    outs = [json.loads(l)["outputs"][0] for l in r.stdout.splitlines()]
-    return [o["ids"] for o in outs], [o["text"] for o in outs]
+    return [json.loads(l)["outputs"][0]["ids"] for l in r.stdout.splitlines()]
 
 
 def main():
-    base = os.path.join(PEERS, "models")
     rows = []
-    for t in TYPES:
-        f = [x for x in os.listdir(base) if x.endswith(f".{t}.gguf")]
-        if not f:
-            continue
-        model = os.path.join(base, f[0])
+    for t, model in peer_models(TYPES):
         theirs, prompt_ids = llama(model)
-        mine, texts = ours(model, prompt_ids)
+        mine = ours(model, prompt_ids)
         # Teacher forcing: every prefix of llama.cpp's sequences (its prompt ids + its greedy ids so far),
         # as ids: s1-think predicts one token, compared with llama.cpp's next one.
         prefixes, want = [], []

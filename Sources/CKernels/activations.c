@@ -6,7 +6,6 @@
 //       and d = 1 / (−127/m) in fp32; code sums per 16;
 //   F16 / BF16: the values rounded to the weight's 16-bit type (round-half-even), held as fp32.
 #include "s1kernels.h"
-#include "lanes.h"
 #include <math.h>
 #include <string.h>
 

@@ -71,11 +71,7 @@ void kernel256(const void *w, size_t row_bytes, int r0, int r1, int cols, const 
                 a2 = step256(a2, u[2], scv[2], coff[2], mn[2], dd[2], dm[2], q, s, dk[b], b, offset, has_min);
                 a3 = step256(a3, u[3], scv[3], coff[3], mn[3], dd[3], dm[3], q, s, dk[b], b, offset, has_min);
             }
-            float *yt = y + (size_t)t * ldy + r;
-            yt[0] = vf_sum(a0);
-            if (nr > 1) yt[1] = vf_sum(a1);
-            if (nr > 2) yt[2] = vf_sum(a2);
-            if (nr > 3) yt[3] = vf_sum(a3);
+            store_tile(y + (size_t)t * ldy + r, nr, a0, a1, a2, a3);
         }
     }
 }

@@ -60,11 +60,7 @@ void kernel32(const void *w, size_t row_bytes, int r0, int r1, int cols, const s
                 a2 = step32(a2, u[2], dw[2], mw[2], q, dx, start, sv, b, has_min, half);
                 a3 = step32(a3, u[3], dw[3], mw[3], q, dx, start, sv, b, has_min, half);
             }
-            float *yt = y + (size_t)t * ldy + r;
-            yt[0] = vf_sum(a0);
-            if (nr > 1) yt[1] = vf_sum(a1);
-            if (nr > 2) yt[2] = vf_sum(a2);
-            if (nr > 3) yt[3] = vf_sum(a3);
+            store_tile(y + (size_t)t * ldy + r, nr, a0, a1, a2, a3);
         }
     }
 }

@@ -45,7 +45,6 @@ static inline vi vi_dot_half(vi acc, const uint8_t *u, const int8_t *x) {
     return _mm512_dpbusd_epi32(acc, _mm512_maskz_loadu_epi8(m, u), _mm512_maskz_loadu_epi8(m, x));
 }
 static inline vi vi_load(const int32_t *p) { return _mm512_loadu_si512(p); }
-static inline vi vi_load_half(const int32_t *p) { return _mm512_maskz_loadu_epi32(0xFF, p); }
 static inline vf vf_load(const float *p) { return _mm512_loadu_ps(p); }
 static inline vf vf_load_half(const float *p) { return _mm512_maskz_loadu_ps(0xFF, p); }
 static inline vi vi_add(vi a, vi b) { return _mm512_add_epi32(a, b); }
@@ -104,7 +103,6 @@ static inline vi vi_dot_n(vi acc, const uint8_t *u, const int8_t *x, int lanes) 
 static inline vi vi_dot(vi acc, const uint8_t *u, const int8_t *x) { return vi_dot_n(acc, u, x, 16); }
 static inline vi vi_dot_half(vi acc, const uint8_t *u, const int8_t *x) { return vi_dot_n(acc, u, x, 8); }
 static inline vi vi_load(const int32_t *p) { vi r; memcpy(r.v, p, 64); return r; }
-static inline vi vi_load_half(const int32_t *p) { vi r = vi_zero(); memcpy(r.v, p, 32); return r; }
 static inline vf vf_load(const float *p) { vf r; memcpy(r.v, p, 64); return r; }
 static inline vf vf_load_half(const float *p) { vf r = vf_zero(); memcpy(r.v, p, 32); return r; }
 static inline vi vi_add(vi a, vi b) { for (int j = 0; j < 16; j++) a.v[j] += b.v[j]; return a; }
@@ -139,4 +137,12 @@ static inline float vf_sum(vf a) {
     return h2a + h2b;
 }
 #endif
+
+// The outputs of a row tile: the first `nr` of four lane sums (a short last tile computed copies).
+static inline void store_tile(float *yt, int nr, vf a0, vf a1, vf a2, vf a3) {
+    yt[0] = vf_sum(a0);
+    if (nr > 1) yt[1] = vf_sum(a1);
+    if (nr > 2) yt[2] = vf_sum(a2);
+    if (nr > 3) yt[3] = vf_sum(a3);
+}
 #endif

@@ -143,7 +143,6 @@ import CKernels
         w.withUnsafeBytes { raw in
             let m = WeightMatrix(type: .f32, data: raw.baseAddress!, rows: rows, cols: cols)
             var mm = MatMul()
-            defer { mm.free() }
             var single = [[Float]]()
             for i in 0..<7 {
                 var y = [Float](repeating: 0, count: rows)

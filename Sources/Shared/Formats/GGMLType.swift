@@ -42,29 +42,29 @@ public enum GGMLType: UInt32, CustomStringConvertible, CaseIterable, Sendable {
         case .bf16: return Traits(name: "BF16", blockSize: 1, blockBytes: 2, dequantize: Dequantize.bf16, quantize: Quantize.bf16,
                                    kernel: BlockKernel(activation: S1_ACT_BF16, run: s1_kernel_bf16))
         case .q4_0: return Traits(name: "Q4_0", blockSize: 32, blockBytes: 18, dequantize: Dequantize.q4_0, quantize: Quantize.q4_0,
-                                   kernel: BlockKernel(activation: S1_ACT_Q32, run: s1_kernel_q4_0))
+                                   kernel: .q32(s1_kernel_q4_0))
         case .q4_1: return Traits(name: "Q4_1", blockSize: 32, blockBytes: 20, dequantize: Dequantize.q4_1, quantize: Quantize.q4_1,
-                                   kernel: BlockKernel(activation: S1_ACT_Q32, run: s1_kernel_q4_1))
+                                   kernel: .q32(s1_kernel_q4_1))
         case .q8_0: return Traits(name: "Q8_0", blockSize: 32, blockBytes: 34, dequantize: Dequantize.q8_0, quantize: Quantize.q8_0,
-                                   kernel: BlockKernel(activation: S1_ACT_Q32, run: s1_kernel_q8_0))
+                                   kernel: .q32(s1_kernel_q8_0))
         case .q5_0: return Traits(name: "Q5_0", blockSize: 32, blockBytes: 22, dequantize: Q5Blocks.q5_0,
-                                   kernel: BlockKernel(activation: S1_ACT_Q32, run: s1_kernel_q5_0))
+                                   kernel: .q32(s1_kernel_q5_0))
         case .q5_1: return Traits(name: "Q5_1", blockSize: 32, blockBytes: 24, dequantize: Q5Blocks.q5_1,
-                                   kernel: BlockKernel(activation: S1_ACT_Q32, run: s1_kernel_q5_1))
+                                   kernel: .q32(s1_kernel_q5_1))
         case .q2_K: return Traits(name: "Q2_K", blockSize: 256, blockBytes: 84, dequantize: Q2KBlock.dequantize,
-                                   kernel: BlockKernel(activation: S1_ACT_QK, run: s1_kernel_q2_k))
+                                   kernel: .qk(s1_kernel_q2_k))
         case .q3_K: return Traits(name: "Q3_K", blockSize: 256, blockBytes: 110, dequantize: Q3KBlock.dequantize,
-                                   kernel: BlockKernel(activation: S1_ACT_QK, run: s1_kernel_q3_k))
+                                   kernel: .qk(s1_kernel_q3_k))
         case .q4_K: return Traits(name: "Q4_K", blockSize: 256, blockBytes: 144, dequantize: Q4KBlock.dequantize,
-                                   kernel: BlockKernel(activation: S1_ACT_QK, run: s1_kernel_q4_k))
+                                   kernel: .qk(s1_kernel_q4_k))
         case .q5_K: return Traits(name: "Q5_K", blockSize: 256, blockBytes: 176, dequantize: Q5KBlock.dequantize,
-                                   kernel: BlockKernel(activation: S1_ACT_QK, run: s1_kernel_q5_k))
+                                   kernel: .qk(s1_kernel_q5_k))
         case .q6_K: return Traits(name: "Q6_K", blockSize: 256, blockBytes: 210, dequantize: Q6KBlock.dequantize,
-                                   kernel: BlockKernel(activation: S1_ACT_QK, run: s1_kernel_q6_k))
+                                   kernel: .qk(s1_kernel_q6_k))
         case .iq4_nl: return Traits(name: "IQ4_NL", blockSize: 32, blockBytes: 18, dequantize: IQ4Blocks.nl,
-                                   kernel: BlockKernel(activation: S1_ACT_Q32, run: s1_kernel_iq4_nl))
+                                   kernel: .q32(s1_kernel_iq4_nl))
         case .iq4_xs: return Traits(name: "IQ4_XS", blockSize: 256, blockBytes: 136, dequantize: IQ4Blocks.xs,
-                                   kernel: BlockKernel(activation: S1_ACT_QK, run: s1_kernel_iq4_xs))
+                                   kernel: .qk(s1_kernel_iq4_xs))
         }
     }
 

@@ -7,7 +7,9 @@ public struct BlockKernel: @unchecked Sendable {
     public let activation: s1_act_format
     public let run: s1_kernel
 
-    static let q32 = S1_ACT_Q32, qk = S1_ACT_QK
+    /// Kernels on Q8_0-style 32-value activation blocks, on Q8_K-style 256-value ones.
+    static func q32(_ run: s1_kernel) -> BlockKernel { BlockKernel(activation: S1_ACT_Q32, run: run) }
+    static func qk(_ run: s1_kernel) -> BlockKernel { BlockKernel(activation: S1_ACT_QK, run: run) }
     /// True when the integer kernels were built for AVX-512 VNNI, false on the portable C path.
     public static var vnni: Bool { s1_kernels_vnni() != 0 }
 }

@@ -19,8 +19,6 @@ public struct MatMul {
 
     public init() {}
 
-    public func free() {}
-
     mutating func buffer(_ k: BlockKernel, rows: Int, cols: Int) -> ActivationRows {
         let key = Int(k.activation.rawValue) << 32 | cols
         if let a = activations[key], a.rows >= rows { return a }

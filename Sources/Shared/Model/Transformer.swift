@@ -51,7 +51,6 @@ public final class Transformer {
 
     deinit {
         for p in [x, xb, q, k, v, att, g, u, logits, lastRows] + scores { p.deallocate() }
-        mm.free()
     }
 
     public var capacity: Int { cache.capacity }
