@@ -34,7 +34,7 @@ let package = Package(
             ],
             // Release code is compiled for the CPU that builds it (as llama.cpp's default GGML_NATIVE): the
             // decode kernels use 512-bit vectors where the machine has them. Binaries are not portable.
-            swiftSettings: [.unsafeFlags(["-Ounchecked", "-wmo", "-target-cpu", "native"], .when(configuration: .release))]
+            swiftSettings: [.unsafeFlags(["-O", "-wmo", "-target-cpu", "native"], .when(configuration: .release))]
         ),
     ] + tools.map {
         .executableTarget(

@@ -43,9 +43,10 @@ struct Fetch: ParsableCommand {
                 }
                 forced = t
             }
+            let (writer, policy) = try io.openOutput(tally: tally)
             let resolver = SourceResolver(dataDir: dataDir ?? ProcessInfo.processInfo.environment["S1_DATA_DIR"], offline: offline)
             try Fetcher(resolver: resolver, seed: seed, format: forced, sourceType: sourceType)
-                .run(sources: sources, io: io, tally: tally)
+                .run(sources: sources, writer: writer, policy: policy, maxLineBytes: io.maxLineBytes)
         }
     }
 }

@@ -42,7 +42,7 @@ struct Score: ParsableCommand {
                     try Grader.grade(r)
                     if summarizing { try rep.add(r) }
                 } catch let e as InputError {
-                    try policy.reject(e, raw: r.raw)
+                    try policy.reject(e, record: r)
                     continue
                 }
                 if report { tally.written += 1 } else { try writer.write(r) }

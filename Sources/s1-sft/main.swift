@@ -115,7 +115,7 @@ extension SFT {
                 if e.truncated { truncated += 1 }
                 body(e)
                 tally.written += 1
-            } catch let e as InputError { try policy.reject(e, raw: r.raw) }
+            } catch let e as InputError { try policy.reject(e, record: r) }
         }
         try policy.close()
         if truncated > 0 { tally.notes.append("\(truncated) examples truncated to \(ctx) tokens") }
@@ -134,6 +134,7 @@ extension SFT {
         // A GGUF target keeps its resumable checkpoints in a directory beside it.
         let out = ggufOut.map { $0 + ".checkpoint" } ?? target
         let statePath = out + "/trainer_state.json"
+        for note in try CheckpointRecovery.recover(out) { Log.line("s1-sft: \(note)") }
         let resuming = resume && FileManager.default.fileExists(atPath: statePath)
         if resume && !resuming { Log.line("s1-sft: no checkpoint in \(out); starting from --model") }
         let loaded = try ModelLoader.load(resuming ? out : model, dtype: .f32)
@@ -150,16 +151,10 @@ extension SFT {
         let trainer = Trainer(model: loaded, examples: examples, options: o)
         var start = 0
         if resuming {
-            let stateData: Data
-            do { stateData = try Data(contentsOf: URL(fileURLWithPath: statePath)) } catch { throw ModelFileError(statePath, "cannot read") }
-            guard let state = (try? JSONSerialization.jsonObject(with: stateData)) as? [String: Any] else {
-                throw ModelFileError(statePath, "not a JSON object")
-            }
-            guard let step = state["step"] as? Int, (0...trainer.totalSteps).contains(step) else {
-                throw ModelFileError(statePath, "step is missing or outside 0…\(trainer.totalSteps)")
-            }
-            guard state["total_steps"] as? Int == trainer.totalSteps else {
-                throw UsageError("\(statePath): the checkpoint is from a run of a different length; resume with the same data and options")
+            let state = try TrainerState.load(statePath)
+            let step = state.step
+            guard state.totalSteps == trainer.totalSteps else {
+                throw UsageError("\(statePath): the checkpoint is from a run of \(state.totalSteps) steps, this one has \(trainer.totalSteps); resume with the same data and options")
             }
             let opt = try SafetensorsReader(path: out + "/optimizer.safetensors")
             guard let m = opt.tensors["m"], let v = opt.tensors["v"], m.elementCount == trainer.adam.count, v.elementCount == trainer.adam.count else {
@@ -179,7 +174,7 @@ extension SFT {
                 progress.note(String(format: "step %d/%d loss %.4f %.0f tok/s ETA %.0f s", step.step, trainer.totalSteps, step.loss, step.tokPerS,
                                      Date().timeIntervalSince(t0) / Double(step.step - start) * Double(trainer.totalSteps - step.step)))
             }, save: { s in
-                let tmpState = try JSONSerialization.data(withJSONObject: ["step": s, "total_steps": trainer.totalSteps, "epochs": epochs, "batch_size": batchSize])
+                let tmpState = Data(TrainerState(step: s, totalSteps: trainer.totalSteps, epochs: epochs, batchSize: batchSize).json)
                 let adam = trainer.adam
                 try HFDirectoryWriter.write(config: loaded.config, parameters: loaded.weights.flat!, tokenizer: loaded.tokenizer,
                                             sourceTokenizerJSON: srcTokenizer, to: out) { dir in

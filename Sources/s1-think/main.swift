@@ -106,12 +106,17 @@ struct Think: ParsableCommand {
         if let t = threads { Parallel.threads = t }
         BLAS.setThreads(1)
         try ToolMain.run(tally) {
+            var io = self.io
+            // Resuming into the output itself: append after what is there, never replace it.
+            if let s = skipIds, io.isOutput(s) { io.appendOutput = true }
             let (reader, writer, policy) = try io.open(inputs: inputs, tally: tally)
             reader.plainTextQuestions = true
             if tokenize {
                 let tok = try ModelLoader.loadTokenizer(model)
                 while let r = try reader.next() {
-                    r.set("tokens", .array(tok.encode(try question(r)).map { .int(Int($0)) }))
+                    // A record without a usable question is bad input, handled as every tool does (--skip-bad).
+                    guard let q = try policy.check(r, { try question(r) }) else { continue }
+                    r.set("tokens", .array(tok.encode(q).map { .int(Int($0)) }))
                     try writer.write(r)
                     try writer.flush()
                 }
@@ -124,8 +129,14 @@ struct Think: ParsableCommand {
                 while let r = try reader.next() {
                     var stream = SplitMix64(seed: seed, stream: r.string("id") ?? "line \(r.line)")
                     var sampler = Sampler(temperature: temperature, topP: topP, seed: stream.next())
-                    let given = try promptIDs(r, vocabulary: loaded.config.vocabSize)
-                    let ids = try given ?? loaded.tokenizer.encode(question(r))
+                    guard let (given, ids) = try policy.check(r, { () throws -> ([Int32]?, [Int32]) in
+                        let given = try promptIDs(r, vocabulary: loaded.config.vocabSize)
+                        let ids = try given ?? loaded.tokenizer.encode(question(r))
+                        guard !ids.isEmpty, ids.count < gen.transformer.capacity else {
+                            throw InputError(r.source, line: r.line, "the prompt is \(ids.count) tokens; the context holds \(gen.transformer.capacity)")
+                        }
+                        return (given, ids)
+                    }) else { continue }
                     let out = gen.generate(ids, maxTokens: maxTokens, sampler: &sampler, ignoreEOS: ignoreEOS)
                     var fields: [(String, JSONValue)] = [("model", .string(name)), ("text", .string(out.text)),
                                                          ("tokens", .int(out.tokens.count)), ("finish", .string(out.finish)),
@@ -221,7 +232,7 @@ extension Think {
                         throw InputError(r.source, line: r.line, "the prompt is \(prompt.count) tokens; the context holds \(gen.transformer.capacity)")
                     }
                 } catch let e as InputError {
-                    try policy.reject(e, raw: r.raw)   // --skip-bad: set aside and counted; else exit 65
+                    try policy.reject(e, record: r)   // --skip-bad: set aside and counted; else exit 65
                     continue
                 }
                 records[nextRecord] = (r, prompt, r.string("id") ?? "line \(r.line)", Array(repeating: nil, count: samples))

@@ -15,7 +15,17 @@ public struct RecordIOOptions: ParsableArguments {
     @Option(help: "Longest accepted input line in bytes; longer lines are bad input.")
     public var maxLineBytes: Int = 256 << 20
 
+    /// Set by a tool that resumes into its own output (s1-think `--skip-ids F -o F`): -o then appends.
+    public var appendOutput = false
+
     public init() {}
+
+    /// Whether `path` names the same file as -o (both resolved; the output need not exist yet).
+    public func isOutput(_ path: String) -> Bool {
+        guard let output, output != "-" else { return false }
+        func resolved(_ p: String) -> String { URL(fileURLWithPath: p).standardizedFileURL.resolvingSymlinksInPath().path }
+        return resolved(path) == resolved(output)
+    }
 
     public func validate() throws {
         if rejects != nil && !skipBad { throw ValidationError("--rejects needs --skip-bad") }
@@ -24,10 +34,15 @@ public struct RecordIOOptions: ParsableArguments {
 
     /// The reader, writer and policy for one run, sharing one tally.
     public func open(inputs: [String], tally: Tally) throws -> (RecordReader, RecordWriter, BadLinePolicy) {
+        let (writer, policy) = try openOutput(tally: tally)
+        return (RecordReader(paths: inputs, policy: policy, maxLineBytes: maxLineBytes), writer, policy)
+    }
+
+    /// The writer and bad-input policy alone (a tool that reads its own kind of sources).
+    public func openOutput(tally: Tally) throws -> (RecordWriter, BadLinePolicy) {
         let policy = BadLinePolicy(skipBad: skipBad, rejects: try rejects.map { try ByteSink(path: $0) }, tally: tally)
-        let reader = RecordReader(paths: inputs, policy: policy, maxLineBytes: maxLineBytes)
-        let writer = RecordWriter(sink: try output.map { try ByteSink(path: $0) } ?? .stdout(), tally: tally)
-        return (reader, writer, policy)
+        let sink = try output.map { appendOutput && $0 != "-" ? try ByteSink(appendingTo: $0) : try ByteSink(path: $0) } ?? .stdout()
+        return (RecordWriter(sink: sink, tally: tally), policy)
     }
 }
 

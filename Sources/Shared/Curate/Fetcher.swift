@@ -18,13 +18,12 @@ public final class Fetcher {
         sourceTypeOverride = sourceType
     }
 
-    public func run(sources: [String], io: RecordIOOptions, tally: Tally) throws {
-        let policy = BadLinePolicy(skipBad: io.skipBad, rejects: try io.rejects.map { try ByteSink(path: $0) }, tally: tally)
-        let writer = RecordWriter(sink: try io.output.map { try ByteSink(path: $0) } ?? .stdout(), tally: tally)
+    public func run(sources: [String], writer: RecordWriter, policy: BadLinePolicy, maxLineBytes: Int) throws {
+        let tally = policy.tally
         for spec in sources.isEmpty ? ["-"] : sources {
             let r = try resolver.resolve(spec)
             var count = SourceCount(name: r.display)
-            let rows = try SourceRows(path: r.path, display: r.display, policy: policy, maxLineBytes: io.maxLineBytes)
+            let rows = try SourceRows(path: r.path, display: r.display, policy: policy, maxLineBytes: maxLineBytes)
             let ctx = RowContext(stem: SourceNaming.stem(r.path),
                                  pathSourceType: sourceTypeOverride ?? r.sourceType ?? SourceNaming.sourceType(forPath: r.path),
                                  seed: seed)

@@ -89,7 +89,8 @@ public final class GGUFFile {
                 return (m, acc.1 || o)
             }
             guard !overflow else { throw ModelFileError(file.path, "tensor \(name): size overflows") }
-            let bytes = type.rowBytes(dims[0]) * (elements / dims[0])
+            let (bytes, big) = type.rowBytes(dims[0]).multipliedReportingOverflow(by: elements / dims[0])
+            guard !big, bytes <= file.count else { throw ModelFileError(file.path, "tensor \(name): \(dims) needs more bytes than the \(file.count)-byte file holds") }
             guard off < UInt64(file.count), Int(off) % alignment == 0 || version == 2 else {
                 throw ModelFileError(file.path, "tensor \(name): offset \(off) is past the end or misaligned")
             }
@@ -97,8 +98,20 @@ public final class GGUFFile {
             guard abs + bytes <= file.count else {
                 throw ModelFileError(file.path, "tensor \(name): data ends at byte \(abs + bytes), past the end of the \(file.count)-byte file (truncated?)")
             }
+            guard byName[name] == nil else { throw ModelFileError(file.path, "tensor \(name) appears twice in the tensor directory") }
             byName[name] = tensors.count
             tensors.append(TensorInfo(name: name, dims: dims, type: type, offset: abs, byteCount: bytes))
+        }
+        try checkOverlaps()
+    }
+
+    /// No two tensors may share bytes (a shifted or duplicated offset would alias weights silently).
+    private func checkOverlaps() throws {
+        var end = 0, previous = ""
+        for t in tensors.sorted(by: { ($0.offset, $0.byteCount) < ($1.offset, $1.byteCount) }) {
+            guard t.offset >= end else { throw ModelFileError(file.path, "tensor \(t.name) overlaps tensor \(previous) (data at \(t.offset), \(previous) ends at \(end))") }
+            end = t.offset + t.byteCount
+            previous = t.name
         }
     }
 
@@ -108,8 +121,11 @@ public final class GGUFFile {
 
     /// Reads little-endian fields with bounds checks.
     struct Cursor {
+        static let maxArrayItems: UInt64 = 1 << 25
         let file: MappedFile
         var pos = 0
+        /// Array items the whole metadata may still hold (a sparse file cannot make the reader allocate more).
+        var itemsLeft = Cursor.maxArrayItems
 
         mutating func need(_ n: Int) throws {
             guard n >= 0, pos + n <= file.count else {
@@ -151,7 +167,13 @@ public final class GGUFFile {
                 guard depth < 4 else { throw ModelFileError(file.path, "metadata arrays nested too deep") }
                 let t = try u32()
                 let n = try u64()
-                guard n <= UInt64(file.count - pos) else { throw ModelFileError(file.path, "metadata array of \(n) items is past the end") }
+                // Each item takes at least its fixed width (a string at least its 8-byte length), so the
+                // bytes left bound any honest count; and no metadata array here needs more than 2^25 items.
+                let width: UInt64 = [0: 1, 1: 1, 2: 2, 3: 2, 4: 4, 5: 4, 6: 4, 7: 1, 8: 8, 9: 12, 10: 8, 11: 8, 12: 8][t] ?? 1
+                guard n <= UInt64(file.count - pos) / width, n <= itemsLeft else {
+                    throw ModelFileError(file.path, "metadata array of \(n) items at offset \(pos - 12) is impossible (past the end, or over \(Self.maxArrayItems) metadata items in all)")
+                }
+                itemsLeft -= n
                 var a: [Value] = []
                 a.reserveCapacity(Int(n))
                 for _ in 0..<n { a.append(try value(type: t, depth: depth + 1)) }

@@ -44,7 +44,7 @@ public struct HFConfig: Codable {
     }
 
     public static func load(_ path: String) throws -> HFConfig {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ModelFileError(path, "cannot read") }
+        let data = Data(try MappedFile.document(path, limit: 1 << 24))
         let d = JSONDecoder()
         d.keyDecodingStrategy = .convertFromSnakeCase
         do { return try d.decode(HFConfig.self, from: data) } catch {

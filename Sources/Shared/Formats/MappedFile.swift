@@ -28,6 +28,14 @@ public final class MappedFile {
     deinit { munmap(UnsafeMutableRawPointer(mutating: base), count) }
 
     public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+
+    /// The bytes of a model directory's JSON document (config, tokenizer, index, trainer state), read under
+    /// the same rules as weights: a regular file (a FIFO is refused, not waited on), errors naming it.
+    public static func document(_ path: String, limit: Int = 1 << 30) throws -> [UInt8] {
+        let f = try MappedFile(path: path)
+        guard f.count <= limit else { throw ModelFileError(path, "\(f.count) bytes, over the \(limit)-byte limit for this file") }
+        return Array(f.bytes)
+    }
 }
 
 /// A model file that cannot be used: bad magic, offsets past the end, wrong sizes, unknown types.

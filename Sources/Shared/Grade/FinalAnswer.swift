@@ -20,7 +20,7 @@ public enum FinalAnswer {
 
     public static func extract(_ raw: String) -> String? {
         var section = Substring(raw)
-        if section.utf8.count > maxSection { section = Substring(String(decoding: Array(section.utf8.suffix(maxSection)), as: UTF8.self)) }
+        if section.utf8.count > maxSection { section = Substring(tail(String(section), bytes: maxSection)) }
         var s = String(section)
         // A chat turn after the answer (a raw generation running on) is not part of it.
         if s.utf8.contains(UInt8(ascii: "<")) {
@@ -46,8 +46,23 @@ public enum FinalAnswer {
         if let m = lastMathSpan(s) { return m }
         let trimmed = stripSentence(s.trimmingWhitespace())
         if !trimmed.isEmpty, trimmed.count <= 120, !trimmed.contains("\n"), !isSentence(trimmed) { return trimmed }
-        if let n = lastNumber(String(s.suffix(400))) { return n }
+        if let n = lastNumber(tail(s, bytes: 400)) { return n }
         return nil
+    }
+
+    /// The last `bytes` bytes of `s`, starting after a whitespace so that no token is cut: the tail of a
+    /// 1M-digit number is not a number of its own. Empty when the tail holds no whitespace.
+    static func tail(_ s: String, bytes n: Int) -> String {
+        let u = s.utf8
+        guard u.count > n else { return s }
+        let cut = Array(u.suffix(n))
+        guard let ws = cut.firstIndex(where: { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }) else { return "" }
+        return String(decoding: cut[(ws + 1)...], as: UTF8.self)
+    }
+
+    /// The judge's note for a section searched only in part (nil when it was searched whole).
+    public static func truncationNote(_ section: String) -> String? {
+        section.utf8.count > maxSection ? "answer section of \(section.utf8.count) bytes: only its last \(maxSection) were searched" : nil
     }
 
     /// Runs of ASCII letters outside `$…$`, not counting command names (`\\frac`).

@@ -7,10 +7,24 @@ public enum Grader {
         return r.string("solution").flatMap { BoxedAnswer.last(in: $0) }
     }
 
-    /// The run an output belongs to.
-    public static func runKey(_ o: JSONRef) -> RunKey {
+    /// The run an output belongs to (`r`: the record, for messages).
+    public static func runKey(_ o: JSONRef, in r: Record) throws -> RunKey {
         // A run is identified by its --wait setting (`max_waits`); outputs without it fall back to `waits`.
-        RunKey(model: o["model"]?.string ?? "?", budget: o["max_thinking_tokens"]?.int, waits: o["max_waits"]?.int ?? o["waits"]?.int ?? 0)
+        RunKey(model: o["model"]?.string ?? "?", budget: try count(o, "max_thinking_tokens", r),
+               waits: try count(o, "max_waits", r) ?? count(o, "waits", r) ?? 0)
+    }
+
+    /// Token and wait counts are at most 2^32: sums over millions of outputs cannot wrap.
+    public static let maxCount = 1 << 32
+
+    /// An output's count field: nil when absent or null; a whole number in 0…2^32 otherwise, or the record
+    /// is bad input (`16.5`, `1e400`, a 100-digit integer or a string are errors, never silently absent).
+    public static func count(_ o: JSONRef, _ key: String, _ r: Record) throws -> Int? {
+        guard let v = o[key], !v.isNull else { return nil }
+        guard let i = v.int, (0...maxCount).contains(i) else {
+            throw InputError(r.source, line: r.line, "`\(key)` is \(String(decoding: v.raw.prefix(40), as: UTF8.self)), not a count in 0…\(maxCount)")
+        }
+        return i
     }
 
     public struct RunKey: Hashable, Comparable {
@@ -39,9 +53,9 @@ public enum Grader {
             var members = o.members.filter { !["extracted", "correct", "judge_note"].contains($0.key) }.map { ($0.key, JSONValue.ref($0.value)) }
             members.append(("extracted", extracted.map { .string($0) } ?? .null))
             members.append(("correct", .bool(ok)))
-            if let note = verdict.note { members.append(("judge_note", .string(note))) }
+            if let note = [verdict.note, FinalAnswer.truncationNote(section)].compactMap({ $0 }).first { members.append(("judge_note", .string(note))) }
             graded.append(.object(members))
-            let k = runKey(o)
+            let k = try runKey(o, in: r)
             if runs[k] == nil { order.append(k) }
             runs[k, default: []].append((i, extracted, ok))
         }

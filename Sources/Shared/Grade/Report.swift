@@ -26,11 +26,11 @@ public struct Report {
         var perRun: [Grader.RunKey: [(String?, Bool)]] = [:]
         for o in r["outputs"]?.elements ?? [] {
             guard let ok = o["correct"]?.bool else { throw InputError(r.source, line: r.line, "an output has no `correct`: grade the records first (s1-score without --report)") }
-            let k = Grader.runKey(o)
+            let k = try Grader.runKey(o, in: r)
             var run = runs[k] ?? Run(key: k)
             run.n += 1
             run.correct += ok ? 1 : 0
-            let t = o["thinking_tokens"]?.int ?? 0
+            let t = try Grader.count(o, "thinking_tokens", r) ?? 0
             run.thinkingTokens += t
             if let b = k.budget, t > b { run.withinBudget = false }
             runs[k] = run

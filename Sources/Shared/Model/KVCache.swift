@@ -3,12 +3,14 @@
 /// With `halfPrecision` (GGUF weights in their stored types), keys and values are rounded to fp16 as they
 /// are stored, as llama.cpp's default F16 cache holds them, and attention rounds its queries and
 /// probabilities to fp16 as llama.cpp's F16 matrix products do (`Attention`); fp32 weights
-/// (`--dtype f32`) keep everything fp32 to match PyTorch. The storage itself stays fp32 for now.
+/// (`--dtype f32`) keep everything fp32 to match PyTorch. The storage itself stays fp32 for now. The memory
+/// is reserved, not committed (`ReservedMemory`): only positions a sequence reaches take RAM.
 public final class KVCache {
     public let layers: Int, slots: Int, kvHeads: Int, headDim: Int, capacity: Int
     public let halfPrecision: Bool
     public let k: UnsafeMutablePointer<Float>
     public let v: UnsafeMutablePointer<Float>
+    private let kMemory: ReservedMemory, vMemory: ReservedMemory
 
     public init(config c: ModelConfig, capacity: Int, slots: Int = 1, halfPrecision: Bool = false) {
         self.halfPrecision = halfPrecision
@@ -18,13 +20,11 @@ public final class KVCache {
         headDim = c.headDim
         self.capacity = capacity
         let n = layers * slots * kvHeads * capacity * headDim
-        k = .allocate(capacity: n)
-        v = .allocate(capacity: n)
-    }
-
-    deinit {
-        k.deallocate()
-        v.deallocate()
+        guard let km = ReservedMemory(byteCount: 4 * n), let vm = ReservedMemory(byteCount: 4 * n) else {
+            fatalError("cannot reserve \(8 * n) bytes of address space for the KV cache")
+        }
+        kMemory = km; vMemory = vm
+        k = km.floats(); v = vm.floats()
     }
 
     public var bytes: Int { 2 * 4 * layers * slots * kvHeads * capacity * headDim }

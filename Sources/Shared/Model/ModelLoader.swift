@@ -40,6 +40,7 @@ public enum ModelLoader {
         let g = try GGUFFile(path: path)
         let config = try ModelConfig(gguf: g)
         let tok = try TokenizerLoader.load(gguf: g)
+        try checkNoneUnused(g.tensors.map(\.name), config, path, gguf: true)
         let w = try build(config, dtype: dtype, path: path, owners: [g]) { name in
             guard let t = g.tensor(ggufName(name)) else { return nil }
             let rows = t.dims.count > 1 ? t.dims[1] : 1
@@ -71,6 +72,7 @@ public enum ModelLoader {
                                      hasQKVBias: st.tensors["model.layers.0.self_attn.q_proj.bias"] != nil,
                                      hasQKNorm: st.tensors["model.layers.0.self_attn.q_norm.weight"] != nil)
         let tok = try TokenizerLoader.load(tokenizerJSON: dir + "/tokenizer.json")
+        try checkNoneUnused(st.names, config, dir, gguf: false)
         let w = try build(config, dtype: dtype, path: dir, owners: [st]) { name in
             guard let t = st.tensors[name] else { return nil }
             let type: GGMLType = t.dtype == .F32 ? .f32 : t.dtype == .F16 ? .f16 : .bf16
@@ -79,6 +81,29 @@ public enum ModelLoader {
         try checkVocabulary(tok, config, dir)
         return LoadedModel(config: config, weights: w, tokenizer: tok, path: dir)
     }
+
+    /// A tensor of a role the forward pass knows (a layer's projections, norms or biases) that the config does
+    /// not use means the config and the file disagree: a layer more than `num_hidden_layers`, a bias in some
+    /// layers but not the first. Names of roles not known here (rope_freqs, rotary_emb.inv_freq) are left alone.
+    static func checkNoneUnused(_ names: [String], _ c: ModelConfig, _ path: String, gguf: Bool) throws {
+        let used = Set(parameterSpecs(c).map { gguf ? ggufName($0.0) : $0.0 })
+        let roles = Set(layerRoles.map { gguf ? $0.value : $0.key })
+        for name in names where !used.contains(name) {
+            let parts = name.split(separator: ".")
+            let known: Bool
+            if gguf { known = parts.count == 4 && parts[0] == "blk" && roles.contains(String(parts[2])) }
+            else { known = parts.count >= 5 && parts[0] == "model" && parts[1] == "layers" && roles.contains(parts[3..<(parts.count - 1)].joined(separator: ".")) }
+            if known && ["weight", "bias"].contains(parts.last!) {
+                throw ModelFileError(path, "tensor \(name) is in the file but the config does not use it (\(c.layers) layers, biases \(c.qkvBias ? "on" : "off"), q/k norms \(c.qkNorm ? "on" : "off"))")
+            }
+        }
+    }
+
+    /// HF module path inside a layer → llama.cpp's tensor role.
+    static let layerRoles = ["input_layernorm": "attn_norm", "post_attention_layernorm": "ffn_norm",
+                             "self_attn.q_proj": "attn_q", "self_attn.k_proj": "attn_k", "self_attn.v_proj": "attn_v",
+                             "self_attn.o_proj": "attn_output", "self_attn.q_norm": "attn_q_norm", "self_attn.k_norm": "attn_k_norm",
+                             "mlp.gate_proj": "ffn_gate", "mlp.up_proj": "ffn_up", "mlp.down_proj": "ffn_down"]
 
     /// HF parameter name → GGUF tensor name.
     static func ggufName(_ hf: String) -> String {
@@ -93,12 +118,7 @@ public enum ModelLoader {
         let n = parts[2]
         let role = parts[3...].dropLast().joined(separator: ".")
         let kind = parts.last!
-        let map = ["input_layernorm": "attn_norm", "post_attention_layernorm": "ffn_norm",
-                   "self_attn.q_proj": "attn_q", "self_attn.k_proj": "attn_k", "self_attn.v_proj": "attn_v",
-                   "self_attn.o_proj": "attn_output", "self_attn.q_norm": "attn_q_norm", "self_attn.k_norm": "attn_k_norm",
-                   "mlp.gate_proj": "ffn_gate", "mlp.up_proj": "ffn_up",
-                   "mlp.down_proj": "ffn_down"]
-        guard let g = map[String(role)] else { return hf }
+        guard let g = layerRoles[String(role)] else { return hf }
         return "blk.\(n).\(g).\(kind)"
     }
 

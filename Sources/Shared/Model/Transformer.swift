@@ -31,6 +31,7 @@ public final class Transformer {
     let x, xb, q, k, v, att, g, u, logits, lastRows: UnsafeMutablePointer<Float>
     /// One attention score scratch [maxChunk × capacity] per thread.
     let scores: [UnsafeMutablePointer<Float>]
+    private let scoreMemory: [ReservedMemory]
 
     public init(_ m: LoadedModel, capacity: Int? = nil, slots: Int = 1, maxChunk: Int = 256) {
         BLAS.setThreads(1)   // parallelism comes from the worker pool (MatMul)
@@ -38,7 +39,7 @@ public final class Transformer {
         weights = m.weights
         let cap = min(capacity ?? m.config.contextLength, m.config.contextLength)
         cache = KVCache(config: config, capacity: cap, slots: slots, halfPrecision: m.weights.layers.first.map { $0.q.type != .f32 } ?? false)
-        rope = RoPE(headDim: config.headDim, theta: config.ropeTheta, maxPositions: cap)
+        rope = RoPE(headDim: config.headDim, theta: config.ropeTheta)
         self.maxChunk = maxChunk
         maxRows = maxChunk + slots
         let c = config, n = maxRows
@@ -46,11 +47,13 @@ public final class Transformer {
         x = buf(n * c.dim); xb = buf(n * c.dim); q = buf(n * c.qDim); att = buf(n * c.qDim)
         k = buf(n * c.kvDim); v = buf(n * c.kvDim); g = buf(n * c.hiddenDim); u = buf(n * c.hiddenDim)
         logits = buf(slots * c.vocabSize); lastRows = buf(slots * c.dim)
-        scores = (0..<Parallel.threads).map { _ in buf(maxChunk * cap) }
+        // Touched only as far as the longest sequence reaches.
+        scoreMemory = (0..<Parallel.threads).map { _ in ReservedMemory(byteCount: 4 * maxChunk * cap)! }
+        scores = scoreMemory.map { $0.floats() }
     }
 
     deinit {
-        for p in [x, xb, q, k, v, att, g, u, logits, lastRows] + scores { p.deallocate() }
+        for p in [x, xb, q, k, v, att, g, u, logits, lastRows] { p.deallocate() }
     }
 
     public var capacity: Int { cache.capacity }

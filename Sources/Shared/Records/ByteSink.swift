@@ -40,6 +40,54 @@ public final class ByteSink {
         buffer.reserveCapacity(flushAt + 4096)
     }
 
+    /// Appends to `path` in place (s1-think's resume, `--skip-ids F -o F`): the records already there stay,
+    /// every flush reaches the file itself, and a torn last line (a run killed mid-write) is cut off first,
+    /// with a message. When F is missing but a killed `-o F` run left its temporary file, that file is
+    /// adopted as F. zstd files are not appended to (a torn frame cannot be cut at a line).
+    public init(appendingTo path: String) throws {
+        if path.hasSuffix(".zst") { throw UsageError("\(path): resuming into a .zst output is not supported; write the rest to a new file") }
+        name = path; finalPath = nil; tempPath = nil
+        if access(path, F_OK) != 0, let orphan = ByteSink.orphans(of: path).last {
+            guard rename(orphan, path) == 0 else { throw IOFailure("\(path): cannot adopt \(orphan): \(String(cString: strerror(errno)))") }
+            Log.line("\(path): adopted \(orphan), the output of a killed run")
+        }
+        fd = open(path, O_RDWR | O_CREAT | O_APPEND, 0o644)
+        if fd < 0 { throw IOFailure("\(path): cannot open for appending: \(String(cString: strerror(errno)))") }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { Foundation.close(fd); throw IOFailure("\(path): not a regular file") }
+        let keep = try ByteSink.endOfLastLine(fd, size: Int(st.st_size), name: path)
+        if keep < Int(st.st_size) {
+            guard ftruncate(fd, off_t(keep)) == 0 else { Foundation.close(fd); throw IOFailure("\(path): cannot cut the torn last line") }
+            Log.line("\(path): cut off a torn last line of \(Int(st.st_size) - keep) bytes (a killed run) before appending")
+        }
+        buffer.reserveCapacity(flushAt + 4096)
+    }
+
+    /// Temporary files `path.tmp-PID` of processes that no longer run, oldest name first.
+    static func orphans(of path: String) -> [String] {
+        let url = URL(fileURLWithPath: path)
+        let dir = url.deletingLastPathComponent().path, base = url.lastPathComponent + ".tmp-"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+        return names.filter { n in
+            guard n.hasPrefix(base), let pid = Int32(n.dropFirst(base.count)) else { return false }
+            return kill(pid, 0) != 0 && errno == ESRCH
+        }.sorted().map { dir + "/" + $0 }
+    }
+
+    /// The length of the file up to and including its last newline (0 when it has none).
+    static func endOfLastLine(_ fd: Int32, size: Int, name: String) throws -> Int {
+        var end = size
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while end > 0 {
+            let start = max(0, end - chunk.count)
+            let n = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, end - start, off_t(start)) }
+            guard n == end - start else { throw IOFailure("\(name): cannot read its end") }
+            if let i = chunk[0..<n].lastIndex(of: 0x0A) { return start + i + 1 }
+            end = start
+        }
+        return 0
+    }
+
     deinit {
         if !closed, let t = tempPath { Foundation.close(fd); unlink(t) }
     }

@@ -123,10 +123,15 @@ public final class ZstdSource: ByteSource {
 public enum InputOpener {
     static let zstdMagic: [UInt8] = [0x28, 0xB5, 0x2F, 0xFD]
 
+    /// A zstd frame's magic, or a skippable frame's (0x184D2A50…5F), which may open a zstd stream.
+    static func isZstd(_ m: [UInt8]) -> Bool {
+        m == zstdMagic || (m.count == 4 && m[0] & 0xF0 == 0x50 && m[1] == 0x2A && m[2] == 0x4D && m[3] == 0x18)
+    }
+
     /// Opens a path ("-" for stdin); zstd is recognised by its magic bytes, whatever the name.
     public static func open(_ path: String) throws -> ByteSource {
         let f = try FileSource(path: path)
-        if try f.peek(4) == zstdMagic { return ZstdSource(f) }
+        if isZstd(try f.peek(4)) { return ZstdSource(f) }
         return f
     }
 

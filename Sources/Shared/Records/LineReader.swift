@@ -41,7 +41,8 @@ public final class LineReader {
         return n
     }
 
-    /// Next line without its "\n" (and "\r" before it), or nil at end of stream.
+    /// Next line without its "\n" (a "\r" before it stays: a rejects file keeps CRLF lines byte for byte;
+    /// `RecordReader` drops it for parsing), or nil at end of stream.
     public func next(spill: ((UnsafeRawBufferPointer) throws -> Void)? = nil) throws -> Item? {
         var scanned = 0  // bytes after `start` already searched for a newline
         while true {
@@ -51,8 +52,7 @@ public final class LineReader {
                 lineNumber += 1
                 let s = start
                 start = e + 1
-                var len = e - s
-                if len > 0 && buf.load(fromByteOffset: s + len - 1, as: UInt8.self) == 0x0D { len -= 1 }
+                let len = e - s
                 let line = UnsafeRawBufferPointer(start: buf + s, count: len)
                 if len > maxLineBytes {
                     try spill?(line)

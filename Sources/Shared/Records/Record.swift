@@ -89,6 +89,10 @@ public final class Record {
 
     /// The record's text without the trailing newline.
     public var raw: UnsafeRawBufferPointer { buffer.bytes }
+
+    /// The input line as it was, when it differed from what was parsed (a CR before the newline, a byte-order
+    /// mark): what a rejects file gets, byte for byte.
+    public internal(set) var originalLine: [UInt8]?
     public func jsonBytes() -> [UInt8] { Array(buffer.bytes) }
     public var jsonString: String { String(decoding: buffer.bytes, as: UTF8.self) }
 }

@@ -22,6 +22,20 @@ public final class BadLinePolicy {
         if rejects == nil && tally.count("bad line") <= 5 { Log.line("skipped: \(error)") }
     }
 
+    /// Runs a record's validation: its value, or nil after the record was set aside (--skip-bad); without
+    /// --skip-bad the record's error stops the run.
+    public func check<T>(_ r: Record, _ body: () throws -> T) throws -> T? {
+        do { return try body() } catch let e as InputError {
+            try reject(e, record: r)
+            return nil
+        }
+    }
+
+    /// A record that is bad input: its line goes to the rejects file exactly as it was read.
+    public func reject(_ error: InputError, record r: Record) throws {
+        if let o = r.originalLine { try o.withUnsafeBytes { try reject(error, raw: $0) } } else { try reject(error, raw: r.raw) }
+    }
+
     public func close() throws { try rejects?.close() }
 }
 
@@ -64,18 +78,28 @@ public final class RecordReader {
             case .line(let bytes):
                 if isBlank(bytes) { continue }
                 policy.tally.read += 1
+                let body = Self.body(bytes, firstLine: r.lineNumber == 1)
                 do {
-                    return try Record.parse(bytes, source: currentSource, line: r.lineNumber)
+                    let rec = try Record.parse(body, source: currentSource, line: r.lineNumber)
+                    if body.count != bytes.count { rec.originalLine = Array(bytes) }
+                    return rec
                 } catch {
-                    if plainTextQuestions && !Self.looksLikeJSON(bytes) {
-                        var text = String(decoding: bytes, as: UTF8.self)
-                        if text.hasSuffix("\r") { text.removeLast() }
-                        return Record([("question", .string(text))], source: currentSource, line: r.lineNumber)
+                    if plainTextQuestions && !Self.looksLikeJSON(body) {
+                        return Record([("question", .string(String(decoding: body, as: UTF8.self)))], source: currentSource, line: r.lineNumber)
                     }
                     try policy.reject(InputError(currentSource, line: r.lineNumber, Self.describe(error)), raw: bytes)
                 }
             }
         }
+    }
+
+    /// What is parsed of a line, the same in every tool: a CR before the newline is not part of it, nor is a
+    /// UTF-8 byte-order mark at the start of a source (rejects still get the line as it was).
+    static func body(_ b: UnsafeRawBufferPointer, firstLine: Bool) -> UnsafeRawBufferPointer {
+        var s = 0, e = b.count
+        if e > 0 && b[e - 1] == 0x0D { e -= 1 }
+        if firstLine && e >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF { s = 3 }
+        return UnsafeRawBufferPointer(rebasing: b[s..<max(s, e)])
     }
 
     static func looksLikeJSON(_ b: UnsafeRawBufferPointer) -> Bool {

@@ -6,14 +6,19 @@ public enum TokenizerLoader {
         let md = gguf.metadata, src = gguf.path
         guard let model = md["tokenizer.ggml.model"]?.string else { throw ModelFileError(src, "no tokenizer in the GGUF metadata") }
         guard model == "gpt2" else { throw ModelFileError(src, "tokenizer model \"\(model)\" is not byte-level BPE (gpt2); not supported") }
-        guard let toks = md["tokenizer.ggml.tokens"]?.array?.compactMap(\.string), !toks.isEmpty else {
+        guard let tokItems = md["tokenizer.ggml.tokens"]?.array, !tokItems.isEmpty else {
             throw ModelFileError(src, "tokenizer.ggml.tokens missing")
         }
+        let toks = tokItems.compactMap(\.string)
+        guard toks.count == tokItems.count else { throw ModelFileError(src, "tokenizer.ggml.tokens holds values that are not strings") }
+        guard toks.count <= maxTokenID else { throw ModelFileError(src, "tokenizer.ggml.tokens has \(toks.count) tokens, over \(maxTokenID)") }
         let merges = try (md["tokenizer.ggml.merges"]?.array ?? []).map { v -> (String, String) in
             guard let s = v.string, let sp = s.firstIndex(of: " ") else { throw ModelFileError(src, "malformed merge \(v)") }
             return (String(s[..<sp]), String(s[s.index(after: sp)...]))
         }
-        let types = md["tokenizer.ggml.token_type"]?.array?.map { $0.int ?? 1 } ?? []
+        let typeItems = md["tokenizer.ggml.token_type"]?.array ?? []
+        let types = typeItems.compactMap(\.int)
+        guard types.count == typeItems.count else { throw ModelFileError(src, "tokenizer.ggml.token_type holds values that are not integers") }
         guard types.isEmpty || types.count == toks.count else {
             throw ModelFileError(src, "tokenizer.ggml.token_type has \(types.count) entries for \(toks.count) tokens")
         }
@@ -27,16 +32,23 @@ public enum TokenizerLoader {
         case "gpt-2", "gpt2", "default": pre = .gpt2
         case let other: throw ModelFileError(src, "pre-tokenizer \"\(other)\" is not supported (smollm, qwen2, gpt-2)")
         }
+        func special(_ key: String) throws -> Int32? {
+            guard let v = md[key] else { return nil }
+            guard let id = v.int, (0..<toks.count).contains(id) else { throw ModelFileError(src, "\(key) is not a token id below \(toks.count)") }
+            return Int32(id)
+        }
         return try Tokenizer(tokens: toks, merges: merges, added: added, preTokenizer: pre,
-                             bos: md["tokenizer.ggml.bos_token_id"]?.int.map(Int32.init),
-                             eos: md["tokenizer.ggml.eos_token_id"]?.int.map(Int32.init), source: src)
+                             bos: special("tokenizer.ggml.bos_token_id"), eos: special("tokenizer.ggml.eos_token_id"), source: src)
     }
+
+    /// Token ids are below this (the vocabulary bound of `ModelConfig`), so no id can make the loader allocate more.
+    static let maxTokenID = 1 << 24
 
     static let gpt2Pattern = #"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"#
     static let qwen2Pattern = #"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"#
 
     public static func load(tokenizerJSON path: String) throws -> Tokenizer {
-        let bytes = try InputOpener.readAll(path)
+        let bytes = try MappedFile.document(path)
         let root = try bytes.withUnsafeBytes { try parseJSONDocument($0, path: path, what: "tokenizer.json") }
         guard let model = root["model"], model["type"]?.string == "BPE" else {
             throw ModelFileError(path, "model.type is not BPE; only byte-level BPE tokenizers are supported")
@@ -46,7 +58,7 @@ public enum TokenizerLoader {
         var toks = [String](repeating: "", count: members.count)
         var maxID = -1
         for (k, v) in members {
-            guard let id = v.int, id >= 0 else { throw ModelFileError(path, "vocab entry \"\(k)\" has no valid id") }
+            guard let id = v.int, (0..<Self.maxTokenID).contains(id) else { throw ModelFileError(path, "vocab entry \"\(k)\" has no id in 0…\(Self.maxTokenID - 1)") }
             if id >= toks.count { toks += [String](repeating: "", count: id - toks.count + 1) }
             toks[id] = k
             maxID = max(maxID, id)
@@ -59,7 +71,9 @@ public enum TokenizerLoader {
         }
         var added: [(String, Int32, special: Bool)] = []
         for a in root["added_tokens"]?.elements ?? [] {
-            guard let id = a["id"]?.int, let content = a["content"]?.string else { continue }
+            guard let id = a["id"]?.int, (0..<Self.maxTokenID).contains(id), let content = a["content"]?.string else {
+                throw ModelFileError(path, "added token \(String(decoding: a.raw.prefix(120), as: UTF8.self)) has no content or no id in 0…\(Self.maxTokenID - 1)")
+            }
             if id >= toks.count { toks += [String](repeating: "", count: id - toks.count + 1) }
             if toks[id].isEmpty { toks[id] = content }
             added.append((content, Int32(id), a["special"]?.bool ?? false))

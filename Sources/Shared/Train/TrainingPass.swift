@@ -26,7 +26,7 @@ public final class TrainingPass {
         config = c
         self.params = params
         grads = FlatParameters(ModelLoader.parameterSpecs(c))
-        rope = RoPE(headDim: c.headDim, theta: c.ropeTheta, maxPositions: max(maxLen, 1))
+        rope = RoPE(headDim: c.headDim, theta: c.ropeTheta)
         self.maxLen = maxLen
         self.checkpointActivations = checkpointActivations
         attention = TiledAttention(heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim)
