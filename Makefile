@@ -5,6 +5,7 @@
 #   make build   release build of the five tools into .build/release
 #   make test    the test suite (the README's test command)
 #   make s1k     curate s1k.jsonl from the offline pools in $(DATA), printing the funnel
+#   make fuzz    coverage-guided fuzzing of every reader of hostile input (FUZZ_SECONDS= per target)
 #   make bench   throughput benchmarks (BENCH_MB= sets the JSONL size)
 #   make peers   build the llama.cpp peer (llama-cpp-python 0.3.36 sdist) and every quantization of the model
 #   make parity  greedy continuations of every quantization against llama.cpp's llama-server
@@ -33,7 +34,7 @@ MODEL ?= $(MODEL_DIR)/SmolLM2-135M-Instruct.Q4_1.gguf
 APT_PACKAGES := libopenblas-dev libjansson-dev libzstd-dev libgmp-dev libmpfr-dev pkg-config zstd jq python3 librsvg2-bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build model test s1k bench peers parity pipeline pipeline-check clean
+.PHONY: all deps build model test fuzz s1k bench peers parity pipeline pipeline-check clean
 
 all: deps build model pipeline
 
@@ -60,6 +61,12 @@ $(MODEL):
 
 test: model
 	S1_DATA_DIR="$(DATA)" S1_MODEL="$(abspath $(MODEL))" swift test -c release
+
+# libFuzzer + AddressSanitizer over the model-file, record, CSV, zstd and judge readers (Fuzz/, README).
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS ?= 2
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) Fuzz/run.sh
 
 # ---- s1K curation (paper §2): pool → quality → decontaminate → [difficulty] → traces → classify → diversity ----
 # The pool is what ../shared/data holds offline: AIME 1983–2024, AGIEval's math and reasoning tasks,
@@ -125,4 +132,4 @@ pipeline-check: build model
 	@test -s $(WORK)/check/results/scaling.svg
 
 clean:
-	rm -rf .build $(WORK) $(S1K)
+	rm -rf .build .build-fuzz $(WORK) $(S1K)

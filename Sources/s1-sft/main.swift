@@ -55,7 +55,16 @@ struct SFT: ParsableCommand {
 
     func validate() throws {
         if maxLen < 2 { throw ValidationError("--max-len must be at least 2") }
-        if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
+        if let t = threads, !(1...1024).contains(t) { throw ValidationError("--threads must be between 1 and 1024") }
+        if !(0...1_000_000).contains(epochs) { throw ValidationError("--epochs must be between 0 and 1000000") }
+        if !(1...(1 << 24)).contains(batchSize) { throw ValidationError("--batch-size must be between 1 and 2^24") }
+        if maxLen > 1 << 22 { throw ValidationError("--max-len must be at most 2^22 (the longest context a model may have)") }
+        if !lr.isFinite || lr < 0 { throw ValidationError("--lr must be a finite number, not negative") }
+        if !(0...1).contains(warmupRatio) { throw ValidationError("--warmup-ratio must be between 0 and 1") }
+        if !(0..<1).contains(adamBeta1) || !(0..<1).contains(adamBeta2) { throw ValidationError("--adam-beta1/2 must be in [0, 1)") }
+        if !(adamEps > 0) || !adamEps.isFinite || !(maxGradNorm > 0) || !weightDecay.isFinite { throw ValidationError("--adam-eps and --max-grad-norm must be positive, --weight-decay finite") }
+        if saveEvery < 0 { throw ValidationError("--save-every must not be negative") }
+        if let s = stopAfter, s < 1 { throw ValidationError("--stop-after must be at least 1") }
         if (try? outType()) == nil { throw ValidationError("--outtype is f32, f16, bf16 or q8_0") }
     }
 

@@ -90,7 +90,7 @@ struct Think: ParsableCommand {
 
     func validate() throws {
         guard WeightDType(rawValue: dtype) != nil else { throw ValidationError("--dtype is native, f32, q8_0, q4_0 or q4_1") }
-        if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
+        if let t = threads, !(1...1024).contains(t) { throw ValidationError("--threads must be between 1 and 1024") }
         if maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1") }
         if maxThinkingTokens != "auto" && (Int(maxThinkingTokens) ?? -1) < 0 { throw ValidationError("--max-thinking-tokens is a number or auto") }
         if samples < 1 || samples > 4000 { throw ValidationError("--samples must be between 1 and 4000") }
@@ -99,6 +99,9 @@ struct Think: ParsableCommand {
         if rejectOver != nil && temperature <= 0 { throw ValidationError("--reject-over needs --temperature > 0 (a greedy retry repeats itself)") }
         if let c = control, PromptControl(c) == nil { throw ValidationError("--control is tokens:N, class:short or class:long") }
         if wait < 0 || minThinkingTokens < 0 || maxAnswerTokens < 1 || maxTries < 1 { throw ValidationError("counts must not be negative") }
+        if maxTries > 4000 { throw ValidationError("--max-tries must be at most 4000") }
+        if !temperature.isFinite || temperature < 0 { throw ValidationError("--temperature must be a finite number, not negative") }
+        if !(topP > 0 && topP <= 1) { throw ValidationError("--top-p must be in (0, 1]") }
     }
 
     func run() throws {
@@ -124,7 +127,7 @@ struct Think: ParsableCommand {
                 try think(reader, writer, tally, policy)
             } else {
                 let loaded = try ModelLoader.load(model, dtype: WeightDType(rawValue: dtype)!)
-                let gen = RawGenerator(loaded)
+                let gen = try RawGenerator(loaded)
                 let name = tag ?? URL(fileURLWithPath: model).lastPathComponent
                 while let r = try reader.next() {
                     var stream = SplitMix64(seed: seed, stream: r.string("id") ?? "line \(r.line)")

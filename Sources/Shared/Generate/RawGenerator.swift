@@ -17,7 +17,8 @@ public final class RawGenerator {
     public var stats = GenerationStats()
     let stops: Set<Int32>
 
-    public init(_ model: LoadedModel, capacity: Int? = nil) {
+    public init(_ model: LoadedModel, capacity: Int? = nil) throws {
+        try KVCache.checkReservable(model.config, capacity: min(capacity ?? model.config.contextLength, model.config.contextLength), slots: 1, path: model.path)
         self.model = model
         transformer = Transformer(model, capacity: capacity)
         var s = Set<Int32>()

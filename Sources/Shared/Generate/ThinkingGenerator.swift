@@ -46,6 +46,7 @@ public final class ThinkingGenerator {
     public init(_ model: LoadedModel, options: ThinkingOptions, capacity: Int? = nil, slots: Int = 1) throws {
         self.model = model
         self.options = options
+        try KVCache.checkReservable(model.config, capacity: min(capacity ?? model.config.contextLength, model.config.contextLength), slots: slots, path: model.path)
         transformer = Transformer(model, capacity: capacity, slots: slots)
         let tok = model.tokenizer
         guard let imStart = tok.id(of: "<|im_start|>"), let imEnd = tok.id(of: "<|im_end|>") else {

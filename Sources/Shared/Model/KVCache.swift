@@ -27,6 +27,23 @@ public final class KVCache {
         k = km.floats(); v = vm.floats()
     }
 
+    /// Address space the cache reserves (k and v), nil when it overflows.
+    public static func reservedBytes(_ c: ModelConfig, capacity: Int, slots: Int) -> Int? {
+        var n = 8, over = false
+        for f in [c.layers, slots, c.kvHeads, capacity, c.headDim] where !over { (n, over) = n.multipliedReportingOverflow(by: f) }
+        return over ? nil : n
+    }
+
+    /// The most address space a cache may reserve (x86-64 user space is 128 TiB).
+    public static let maxReservedBytes = 1 << 45
+
+    /// A run whose cache could not be reserved is refused before anything is allocated.
+    public static func checkReservable(_ c: ModelConfig, capacity: Int, slots: Int, path: String) throws {
+        guard let n = reservedBytes(c, capacity: capacity, slots: slots), n <= maxReservedBytes else {
+            throw UsageError("\(path): a KV cache of \(slots) slots × \(capacity) positions is more than \(maxReservedBytes >> 40) TiB of address space; use a smaller --batch")
+        }
+    }
+
     public var bytes: Int { 2 * 4 * layers * slots * kvHeads * capacity * headDim }
 
     /// Start of head `h`'s [capacity × hd] block for (layer, slot).

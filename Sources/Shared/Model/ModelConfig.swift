@@ -37,7 +37,7 @@ public struct ModelConfig: Equatable {
         layers = try int("block_count")
         heads = try int("attention.head_count")
         kvHeads = md["\(a).attention.head_count_kv"]?.int ?? heads
-        headDim = md["\(a).attention.key_length"]?.int ?? dim / heads
+        headDim = md["\(a).attention.key_length"]?.int ?? (heads > 0 ? dim / heads : 0)   // 0 heads: refused by validate()
         vocabSize = md["\(a).vocab_size"]?.int ?? md["tokenizer.ggml.tokens"]?.array?.count ?? 0
         contextLength = try int("context_length")
         ropeTheta = md["\(a).rope.freq_base"]?.double ?? 10000
@@ -65,7 +65,7 @@ public struct ModelConfig: Equatable {
         layers = c.numHiddenLayers
         heads = c.numAttentionHeads
         kvHeads = c.numKeyValueHeads ?? c.numAttentionHeads
-        headDim = c.headDim ?? c.hiddenSize / c.numAttentionHeads
+        headDim = c.headDim ?? (c.numAttentionHeads > 0 ? c.hiddenSize / c.numAttentionHeads : 0)   // 0 heads: refused by validate()
         vocabSize = c.vocabSize
         contextLength = c.maxPositionEmbeddings ?? 2048
         ropeTheta = c.theta ?? 10000
