@@ -7,7 +7,7 @@ struct Filter: ParsableCommand {
         commandName: "s1-filter",
         abstract: "Select s1 training data: quality, decontamination, difficulty, diversity and ablation selections.",
         subcommands: [Quality.self, Decontaminate.self, Difficulty.self, Diversity.self, Select.self,
-                      Classify.self, Traces.self])
+                      Classify.self, Traces.self, Merge.self])
 }
 
 /// Inputs and output options every subcommand shares.
@@ -16,6 +16,7 @@ struct Common: ParsableArguments {
     var inputs: [String] = []
 
     @OptionGroup var io: RecordIOOptions
+    @OptionGroup var sharding: ShardOptions
 }
 
 /// Trace length unit: characters now; `--tokenizer` arrives with the tokenizer.
@@ -32,7 +33,7 @@ struct Quality: ParsableCommand {
     func run() throws {
         let tally = Tally(tool: "s1-filter quality")
         let rules = QualityFilter(requireGold: !allowNoGold)
-        try ToolMain.filter(common.io, inputs: common.inputs, tally: tally) { r in
+        try ToolMain.filter(common.io, inputs: common.inputs, shard: common.sharding.value, tally: tally) { r in
             if let broken = rules.check(r) { tally.drop(broken.rawValue); return nil }
             return r
         }
@@ -72,7 +73,7 @@ struct Decontaminate: ParsableCommand {
             }
             tally.notes.append("\(evalCount) evaluation questions, \(index.count) \(ngram)-grams (\(mode.rawValue) words)")
         }
-        try ToolMain.filter(common.io, inputs: common.inputs, tally: tally) { r in
+        try ToolMain.filter(common.io, inputs: common.inputs, shard: common.sharding.value, tally: tally) { r in
             guard let q = r.string("question") else { tally.drop("no question"); return nil }
             if index.overlaps(q) { tally.drop("shares an \(ngram)-gram with an evaluation question"); return nil }
             return r
@@ -99,7 +100,7 @@ struct Difficulty: ParsableCommand {
         let filter = DifficultyFilter(tags: tags, minTrace: minTraceTokens, length: length)
         var ungraded: [String: Int] = [:]
         if minTraceTokens != nil { tally.notes.append("trace length in \(length.unit)") }
-        try ToolMain.filter(common.io, inputs: common.inputs, tally: tally) { r in
+        try ToolMain.filter(common.io, inputs: common.inputs, shard: common.sharding.value, tally: tally) { r in
             switch filter.judge(r, ungraded: { ungraded[$0, default: 0] += 1 }) {
             case .keep: return r
             case .solvedBy(let t): tally.drop("solved by \(t)"); return nil
@@ -116,6 +117,7 @@ struct Difficulty: ParsableCommand {
 func selectFromPool(_ common: Common, tally: Tally, pick: (RecordPool, [Int]) throws -> [Int]) throws {
     try ToolMain.run(tally) {
         let (reader, writer, policy) = try common.io.open(inputs: common.inputs, tally: tally)
+        reader.shard = common.sharding.value
         let pool = try RecordPool.read(reader)
         let length = traceLength()
         let lengths = pool.records.map(length.measure)
@@ -202,7 +204,7 @@ struct Classify: ParsableCommand {
         let classifier: MSCClassifier
         do { classifier = try MSCClassifier(mscJSON: msc) } catch let e as InputError { Log.line("s1-filter classify: error: \(e)"); throw ExitCode(65) }
         var perDomain: [String: Int] = [:]
-        try ToolMain.filter(common.io, inputs: common.inputs, tally: tally) { r in
+        try ToolMain.filter(common.io, inputs: common.inputs, shard: common.sharding.value, tally: tally) { r in
             if !overwrite, let d = r.string("domain"), !d.isEmpty { perDomain[d, default: 0] += 1; return r }
             let meta = r["metadata"]
             let label = ["subject", "subfield", "category", "type"].lazy.compactMap { meta?[$0]?.string }.first
@@ -230,7 +232,7 @@ struct Traces: ParsableCommand {
         let tally = Tally(tool: "s1-filter traces")
         let src = TraceSource(from: from == "solution" ? .solution : .tag(from), overwrite: overwrite)
         var kept = 0
-        try ToolMain.filter(common.io, inputs: common.inputs, tally: tally) { r in
+        try ToolMain.filter(common.io, inputs: common.inputs, shard: common.sharding.value, tally: tally) { r in
             switch src.apply(r) {
             case .set: return r
             case .keptExisting: kept += 1; return r
@@ -243,3 +245,25 @@ struct Traces: ParsableCommand {
 }
 
 Filter.main()
+
+struct Merge: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Put the outputs of --shard K/N runs back in the order of their input (byte-identical to an unsharded run, timings aside).")
+
+    @Option(help: "The input the shards were made from; its order is restored.")
+    var like: String
+
+    @Argument(help: "The shard runs' output files.")
+    var shards: [String]
+
+    @OptionGroup var io: RecordIOOptions
+
+    func run() throws {
+        let tally = Tally(tool: "s1-filter merge")
+        try ToolMain.run(tally) {
+            let (writer, policy) = try io.openOutput(tally: tally)
+            try ShardMerge.merge(shards: shards, like: like, writer: writer, policy: policy, maxLineBytes: io.maxLineBytes)
+            try writer.close()
+            try policy.close()
+        }
+    }
+}

@@ -26,6 +26,7 @@ struct Score: ParsableCommand {
     var inputs: [String] = []
 
     @OptionGroup var io: RecordIOOptions
+    @OptionGroup var sharding: ShardOptions
 
     func validate() throws {
         guard ["markdown", "json"].contains(format) else { throw ValidationError("--format is markdown or json") }
@@ -35,6 +36,7 @@ struct Score: ParsableCommand {
         let tally = Tally(tool: "s1-score")
         try ToolMain.run(tally) {
             let (reader, writer, policy) = try io.open(inputs: inputs, tally: tally)
+            reader.shard = sharding.value
             var rep = Report()
             let summarizing = report || plot != nil
             while let r = try reader.next() {

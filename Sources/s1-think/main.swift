@@ -87,6 +87,7 @@ struct Think: ParsableCommand {
     var inputs: [String] = []
 
     @OptionGroup var io: RecordIOOptions
+    @OptionGroup var sharding: ShardOptions
 
     func validate() throws {
         guard WeightDType(rawValue: dtype) != nil else { throw ValidationError("--dtype is native, f32, q8_0, q4_0 or q4_1") }
@@ -113,6 +114,7 @@ struct Think: ParsableCommand {
             // Resuming into the output itself: append after what is there, never replace it.
             if let s = skipIds, io.isOutput(s) { io.appendOutput = true }
             let (reader, writer, policy) = try io.open(inputs: inputs, tally: tally)
+            reader.shard = sharding.value
             reader.plainTextQuestions = true
             if tokenize {
                 let tok = try ModelLoader.loadTokenizer(model)

@@ -46,6 +46,20 @@ public struct RecordIOOptions: ParsableArguments {
     }
 }
 
+/// `--shard K/N` (s1-think, s1-score, s1-filter): this run takes the records whose `id` hashes to shard K of N.
+public struct ShardOptions: ParsableArguments {
+    @Option(help: "Take only the records whose `id` hashes to shard K of N (K = 0…N−1); `s1-filter merge` puts the shards' outputs back in order.")
+    public var shard: String?
+
+    public init() {}
+
+    public func validate() throws {
+        if let s = shard, Shard(s) == nil { throw ValidationError("--shard is K/N with 0 ≤ K < N") }
+    }
+
+    public var value: Shard? { shard.flatMap(Shard.init) }
+}
+
 /// Runs a tool body with the project's exit-status convention: 65 for bad input (located), 64 for
 /// usage, 74 for I/O failures, 70 for a training run that cannot go on, and always the stderr summary
 /// of what was read, written and dropped.
@@ -80,10 +94,11 @@ public enum ToolMain {
 
     /// Reads every record, lets `transform` keep (return it, possibly changed) or drop (return nil, after
     /// counting the reason in the tally) each, and writes the kept ones in order.
-    public static func filter(_ io: RecordIOOptions, inputs: [String], tally: Tally,
+    public static func filter(_ io: RecordIOOptions, inputs: [String], shard: Shard? = nil, tally: Tally,
                               _ transform: (Record) throws -> Record?) throws {
         try run(tally) {
             let (reader, writer, policy) = try io.open(inputs: inputs, tally: tally)
+            reader.shard = shard
             while let r = try reader.next() {
                 if let kept = try transform(r) { try writer.write(kept) }
             }

@@ -47,6 +47,9 @@ public final class RecordReader {
     /// s1-think's input rule: a line that is not JSON (and does not try to be: no leading `{`) is the
     /// question itself.
     public var plainTextQuestions = false
+    /// `--shard K/N`: only records whose `id` falls in this shard are returned (the others are counted as
+    /// "other shard"); a record without a string `id` is bad input.
+    public var shard: Shard?
     private var index = 0
     private var reader: LineReader?
     public private(set) var currentSource = ""
@@ -79,16 +82,25 @@ public final class RecordReader {
                 if isBlank(bytes) { continue }
                 policy.tally.read += 1
                 let body = Self.body(bytes, firstLine: r.lineNumber == 1)
+                let rec: Record
                 do {
-                    let rec = try Record.parse(body, source: currentSource, line: r.lineNumber)
-                    if body.count != bytes.count { rec.originalLine = Array(bytes) }
-                    return rec
+                    rec = try Record.parse(body, source: currentSource, line: r.lineNumber)
                 } catch {
-                    if plainTextQuestions && !Self.looksLikeJSON(body) {
-                        return Record([("question", .string(String(decoding: body, as: UTF8.self)))], source: currentSource, line: r.lineNumber)
+                    guard plainTextQuestions && !Self.looksLikeJSON(body) else {
+                        try policy.reject(InputError(currentSource, line: r.lineNumber, Self.describe(error)), raw: bytes)
+                        continue
                     }
-                    try policy.reject(InputError(currentSource, line: r.lineNumber, Self.describe(error)), raw: bytes)
+                    rec = Record([("question", .string(String(decoding: body, as: UTF8.self)))], source: currentSource, line: r.lineNumber)
                 }
+                if body.count != bytes.count { rec.originalLine = Array(bytes) }
+                if let shard {
+                    guard let id = rec.string("id") else {
+                        try policy.reject(InputError(currentSource, line: r.lineNumber, "record has no `id` string, which --shard splits on"), record: rec)
+                        continue
+                    }
+                    if !shard.contains(id: id) { policy.tally.drop("other shard"); continue }
+                }
+                return rec
             }
         }
     }
