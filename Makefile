@@ -1,7 +1,7 @@
 # s1-swift — the s1 pipeline as Swift command-line tools.
 #
 #   make         the main job: deps, build, model, then the whole s1 method → results/ (about 20 minutes)
-#   make deps    install the C libraries (OpenBLAS, jansson, zstd, GMP, MPFR) and tools the build and benchmarks use
+#   make deps    install the C libraries (OpenBLAS, jansson, zstd, GMP, MPFR, Open MPI) and tools the build and benchmarks use
 #   make build   release build of the five tools into .build/release
 #   make test    the test suite (the README's test command)
 #   make s1k     curate s1k.jsonl from the offline pools in $(DATA), printing the funnel
@@ -31,7 +31,7 @@ BENCH_MB ?= 256
 MODEL_DIR ?= .cache/models
 MODEL ?= $(MODEL_DIR)/SmolLM2-135M-Instruct.Q4_1.gguf
 
-APT_PACKAGES := libopenblas-dev libjansson-dev libzstd-dev libgmp-dev libmpfr-dev pkg-config zstd jq python3 librsvg2-bin
+APT_PACKAGES := libopenblas-dev libjansson-dev libzstd-dev libgmp-dev libmpfr-dev pkg-config zstd jq python3 librsvg2-bin openmpi-bin libopenmpi-dev iproute2
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build model test fuzz s1k bench peers parity pipeline pipeline-check clean

@@ -26,10 +26,12 @@ let package = Package(
         // express; compiled for the build machine like the Swift code, with a portable path elsewhere.
         .target(name: "CKernels", path: "Sources/CKernels",
                 cSettings: [.unsafeFlags(["-O3", "-march=native", "-ffp-contract=off"])]),
+        // Open MPI for s1-sft under mpirun, opened at run time (the tools build and run without MPI).
+        .target(name: "CMPIShim", path: "Sources/CMPIShim", linkerSettings: [.linkedLibrary("dl")]),
         .target(
             name: "Shared",
             dependencies: [
-                "CZstd", "COpenBLAS", "CGMP", "CMPFR", "CKernels",   // jansson is only the tests' reference parser
+                "CZstd", "COpenBLAS", "CGMP", "CMPFR", "CKernels", "CMPIShim",   // jansson is only the tests' reference parser
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // Release code is compiled for the CPU that builds it (as llama.cpp's default GGML_NATIVE): the

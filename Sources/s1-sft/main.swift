@@ -84,7 +84,9 @@ struct SFT: ParsableCommand {
     func run() throws {
         let tally = Tally(tool: "s1-sft")
         if let t = threads { Parallel.threads = t }
-        try ToolMain.run(tally) {
+        // Under mpirun only rank 0 prints the summary (every rank prints its errors).
+        let root = evalOnly || epochs == 0 || DataParallel.shared.isRoot
+        try ToolMain.run(tally, summarize: root) {
             if !evalOnly && epochs == 0 {
                 guard let out else { throw UsageError("--out DIR is needed to write the checkpoint") }
                 let m = try ModelLoader.load(model, dtype: .f32)
@@ -100,6 +102,7 @@ struct SFT: ParsableCommand {
             }
             if !evalOnly {
                 try train(tally)
+                DataParallel.shared.finish()
                 return
             }
             let loaded = try ModelLoader.load(model, dtype: .f32)
@@ -143,9 +146,13 @@ extension SFT {
         // A GGUF target keeps its resumable checkpoints in a directory beside it.
         let out = ggufOut.map { $0 + ".checkpoint" } ?? target
         let statePath = out + "/trainer_state.json"
-        for note in try CheckpointRecovery.recover(out) { Log.line("s1-sft: \(note)") }
+        // Under mpirun, rank 0 alone writes the log and the checkpoints (it recovers a killed save first);
+        // every rank reads the same checkpoint to resume.
+        let world = DataParallel.shared
+        if world.isRoot { for note in try CheckpointRecovery.recover(out) { Log.line("s1-sft: \(note)") } }
+        world.barrier()
         let resuming = resume && FileManager.default.fileExists(atPath: statePath)
-        if resume && !resuming { Log.line("s1-sft: no checkpoint in \(out); starting from --model") }
+        if resume && !resuming && world.isRoot { Log.line("s1-sft: no checkpoint in \(out); starting from --model") }
         let loaded = try ModelLoader.load(resuming ? out : model, dtype: .f32)
         // The training pass has no backward for Qwen3's per-head q/k norms yet: refuse rather than train wrongly.
         if loaded.config.qkNorm { throw ModelFileError(loaded.path, "training \(loaded.config.arch.rawValue) models (per-head q/k norms) is not supported yet; s1-think runs them") }
@@ -171,18 +178,22 @@ extension SFT {
             }
             trainer.adam.restore(m: m.data.assumingMemoryBound(to: Float.self), v: v.data.assumingMemoryBound(to: Float.self), step: step)
             start = step
-            Log.line("s1-sft: resuming at step \(step + 1) of \(trainer.totalSteps)")
+            if world.isRoot { Log.line("s1-sft: resuming at step \(step + 1) of \(trainer.totalSteps)") }
         }
         let srcTokenizer = Self.tokenizerJSON(of: resuming ? out : model)
         let progress = Progress(enabled: isatty(2) != 0, total: nil)
         let t0 = Date()
         do {
+            if world.size > 1 && world.isRoot { Log.line("s1-sft: \(world.size) ranks, each taking its share of every batch of \(batchSize)") }
             try trainer.run(fromStep: start, log: { step in
+                guard world.isRoot else { return }
                 print(String(decoding: step.json.bytes, as: UTF8.self))
                 fflush(stdout)
                 progress.note(String(format: "step %d/%d loss %.4f %.0f tok/s ETA %.0f s", step.step, trainer.totalSteps, step.loss, step.tokPerS,
                                      Date().timeIntervalSince(t0) / Double(step.step - start) * Double(trainer.totalSteps - step.step)))
             }, save: { s in
+                defer { world.barrier() }   // no rank runs ahead of a checkpoint being written
+                guard world.isRoot else { return }
                 let tmpState = Data(TrainerState(step: s, totalSteps: trainer.totalSteps, epochs: epochs, batchSize: batchSize).json)
                 let adam = trainer.adam
                 try HFDirectoryWriter.write(config: loaded.config, parameters: loaded.weights.flat!, tokenizer: loaded.tokenizer,
@@ -194,7 +205,7 @@ extension SFT {
             })
         }
         if let stopAfter, stopAfter < trainer.totalSteps { tally.notes.append("stopped after step \(stopAfter) (--stop-after); continue with --resume") }
-        else if let g = ggufOut {
+        else if let g = ggufOut, world.isRoot {
             try GGUFWriter.write(config: loaded.config, parameters: loaded.weights.flat!, tokenizer: loaded.tokenizer, outtype: outType, to: g)
             tally.notes.append("wrote \(g) (\(outtype)); checkpoints in \(out)")
         }

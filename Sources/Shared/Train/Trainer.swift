@@ -35,7 +35,11 @@ public final class Trainer {
     public let schedule: LRSchedule
     public let stepsPerEpoch: Int
 
-    public init(model: LoadedModel, examples: [TrainingExample], options: Options) {
+    /// The data-parallel ranks this process is one of (rank 0 of 1 without mpirun).
+    public let world: DataParallel
+
+    public init(model: LoadedModel, examples: [TrainingExample], options: Options, world: DataParallel = .shared) {
+        self.world = world
         precondition(model.weights.flat != nil, "training needs fp32 weights")
         self.model = model
         self.options = options
@@ -66,15 +70,10 @@ public final class Trainer {
     }
 
     /// Gradients of a batch into passes[0].grads; returns the summed NLL. Examples go to workers longest
-    /// first, each to the least loaded one, so the split depends only on the batch.
+    /// first, each to the least loaded one (`DataParallel.shares`), so the split depends only on the batch.
     func accumulate(_ batch: [TrainingExample], scale: Float) -> Double {
         let n = passes.count
-        var load = [Int](repeating: 0, count: n), share = [[TrainingExample]](repeating: [], count: n)
-        for e in batch.enumerated().sorted(by: { ($0.element.ids.count, -$0.offset) > ($1.element.ids.count, -$1.offset) }).map(\.element) {
-            let w = load.indices.min { (load[$0], $0) < (load[$1], $1) }!
-            share[w].append(e)
-            load[w] += e.ids.count
-        }
+        let share = DataParallel.shares(batch.map(\.ids.count), parts: n).map { $0.map { batch[$0] } }
         var nll = [Double](repeating: 0, count: n)
         // One worker (batch size 1): OpenBLAS may use every thread itself.
         BLAS.setThreads(n == 1 ? Parallel.threads : 1)
@@ -109,8 +108,13 @@ public final class Trainer {
             let batch = ord[(b * options.batchSize)..<min(ord.count, (b + 1) * options.batchSize)].map { examples[$0] }
             let t0 = Date()
             let count = batch.reduce(0) { $0 + $1.lossTokens }
-            let nll = accumulate(batch, scale: 1 / Float(count))
+            // Under mpirun each rank takes its fixed share of the batch; the shares' sums are added up.
+            let mine = world.size > 1 ? DataParallel.shares(batch.map(\.ids.count), parts: world.size)[world.rank].sorted().map { batch[$0] } : batch
+            var nllSum = [accumulate(mine, scale: 1 / Float(count))]
             let grads = passes[0].grads   // the batch's summed gradient (see accumulate)
+            try world.sum(grads.base, count: grads.count)
+            try world.sum(&nllSum)
+            let nll = nllSum[0]
             let norm = GradClip.clip(grads.base, count: grads.count, maxNorm: options.maxGradNorm)
             // A loss or gradient that is not finite stops the run before it reaches the weights.
             guard nll.isFinite, norm.isFinite else {
