@@ -261,7 +261,7 @@ struct Merge: ParsableCommand {
         let tally = Tally(tool: "s1-filter merge")
         try ToolMain.run(tally) {
             let (writer, policy) = try io.openOutput(tally: tally)
-            try ShardMerge.merge(shards: shards, like: like, writer: writer, policy: policy, maxLineBytes: io.maxLineBytes)
+            try ShardMerge.merge(shards: shards, like: [like], writer: writer, policy: policy, maxLineBytes: io.maxLineBytes)
             try writer.close()
             try policy.close()
         }

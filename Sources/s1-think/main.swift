@@ -111,10 +111,16 @@ struct Think: ParsableCommand {
         BLAS.setThreads(1)
         try ToolMain.run(tally) {
             var io = self.io
+            var shard = sharding.value
+            var skip = skipIds.map { [$0] } ?? []
             // Resuming into the output itself: append after what is there, never replace it.
             if let s = skipIds, io.isOutput(s) { io.appendOutput = true }
+            // Under mpirun each rank decodes its shard into its own file (appended to, and skipped on a
+            // re-run, so the same command resumes a killed job); rank 0 merges them in input order.
+            let world = DataParallel.shared
+            let merged = try world.size > 1 ? rankSetup(world, &io, &shard, &skip) : nil
             let (reader, writer, policy) = try io.open(inputs: inputs, tally: tally)
-            reader.shard = sharding.value
+            reader.shard = shard
             reader.plainTextQuestions = true
             if tokenize {
                 let tok = try ModelLoader.loadTokenizer(model)
@@ -126,7 +132,7 @@ struct Think: ParsableCommand {
                     try writer.flush()
                 }
             } else if !raw {
-                try think(reader, writer, tally, policy)
+                try think(reader, writer, tally, policy, skip: skip)
             } else {
                 let loaded = try ModelLoader.load(model, dtype: WeightDType(rawValue: dtype)!)
                 let gen = try RawGenerator(loaded)
@@ -159,7 +165,40 @@ struct Think: ParsableCommand {
             }
             try writer.close()
             try policy.close()
+            if let merged { try mergeRanks(world, into: merged, tally: tally) }
+            world.finish()
         }
+    }
+
+    /// Points this rank at its shard and its own output file; returns the merged output's path.
+    func rankSetup(_ world: DataParallel, _ io: inout RecordIOOptions, _ shard: inout Shard?, _ skip: inout [String]) throws -> String {
+        guard let out = io.output, out != "-" else { throw UsageError("under mpirun, s1-think needs -o FILE: rank 0 writes the merged output there") }
+        guard !inputs.isEmpty, !inputs.contains("-") else { throw UsageError("under mpirun, s1-think reads input files (every rank reads them), not stdin") }
+        guard shard == nil else { throw UsageError("under mpirun the ranks are the shards: drop --shard") }
+        guard !out.hasSuffix(".zst") else { throw UsageError("under mpirun, -o is a plain JSONL file (ranks append to their parts)") }
+        shard = Shard(index: world.rank, count: world.size)
+        let mine = Self.rankFile(out, world.rank, world.size)
+        io.output = mine
+        io.appendOutput = true
+        skip.append(mine)
+        return out
+    }
+
+    static func rankFile(_ out: String, _ rank: Int, _ size: Int) -> String { "\(out).rank-\(rank)-of-\(size)" }
+
+    /// Rank 0, once every rank is done: the parts merged in input order (as `s1-filter merge`), then removed.
+    func mergeRanks(_ world: DataParallel, into out: String, tally: Tally) throws {
+        world.barrier()
+        guard world.isRoot else { return }
+        let parts = (0..<world.size).map { Self.rankFile(out, $0, world.size) }
+        let mergeTally = Tally(tool: "s1-think merge")
+        let sink = try ByteSink(path: out)
+        let writer = RecordWriter(sink: sink, tally: mergeTally)
+        try ShardMerge.merge(shards: parts, like: inputs, writer: writer, policy: BadLinePolicy(skipBad: false, rejects: nil, tally: mergeTally),
+                             maxLineBytes: io.maxLineBytes, missingAllowed: true)
+        try writer.close()
+        for p in parts { unlink(p) }
+        tally.notes.append("rank 0 merged \(world.size) ranks' \(mergeTally.written) records into \(out)")
     }
 }
 
@@ -186,7 +225,7 @@ extension Think {
     /// Budget-forced thinking (SPEC §5) with continuous batching: records are read as slots free up,
     /// each yields `samples` jobs (and rejection-sampling retries), and records are written in input
     /// order as soon as all their outputs exist.
-    func think(_ reader: RecordReader, _ writer: RecordWriter, _ tally: Tally, _ policy: BadLinePolicy) throws {
+    func think(_ reader: RecordReader, _ writer: RecordWriter, _ tally: Tally, _ policy: BadLinePolicy, skip: [String]) throws {
         var opts = ThinkingOptions()
         opts.maxThinking = maxThinkingTokens == "auto" ? .auto : .tokens(Int(maxThinkingTokens)!)
         opts.minThinking = minThinkingTokens
@@ -194,7 +233,7 @@ extension Think {
         opts.waitString = waitString
         opts.maxAnswer = maxAnswerTokens
         opts.system = system
-        let doneIDs = try skipIds.map(Self.ids(in:)) ?? []
+        let doneIDs = try skip.reduce(into: Set<String>()) { $0.formUnion(try Self.ids(in: $1)) }
         let loaded = try ModelLoader.load(model, dtype: WeightDType(rawValue: dtype)!)
         let gen = try ThinkingGenerator(loaded, options: opts, slots: batch)
         let batcher = ContinuousBatcher(gen, temperature: temperature, topP: topP)

@@ -7,11 +7,11 @@ import Shared
 @Suite(.serialized) struct DataParallelTests {
     static let recipe = ["--epochs", "2", "--batch-size", "4", "--lr", "1e-3", "--warmup-ratio", "0", "--threads", "1"]
 
-    /// Runs `mpirun -np N --oversubscribe s1-sft ARGS` (as root, with Open MPI's two consent variables).
-    static func mpi(_ ranks: Int, _ tool: [String]) throws -> Support.Run {
+    /// Runs `mpirun -np N --oversubscribe TOOL ARGS` (as root, with Open MPI's two consent variables).
+    static func mpi(_ ranks: Int, _ tool: [String], program: String = "s1-sft", mpiArgs: [String] = []) throws -> Support.Run {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/mpirun")
-        p.arguments = ["-np", "\(ranks)", "--oversubscribe", Support.binDir + "/s1-sft"] + tool
+        p.arguments = ["-np", "\(ranks)", "--oversubscribe"] + mpiArgs + [Support.binDir + "/" + program] + tool
         var env = ProcessInfo.processInfo.environment
         env["OMPI_ALLOW_RUN_AS_ROOT"] = "1"; env["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
         p.environment = env
@@ -63,6 +63,18 @@ import Shared
         Self.expectSameCurve(Self.steps(first) + Self.steps(rest), Self.steps(one))
     }
 
+    @Test func thinkUnderMpirunShardsByRankAndRankZeroWritesTheInputOrder() throws {
+        let d = Support.tempDir(), input = d + "/in.jsonl"
+        Support.write(input, (1...10).map { #"{"id":"q\#($0)","question":"\#($0)*3?"}"# }.joined(separator: "\n") + "\n")
+        let args = ["--model", Support.fixture("engine/tiny-qwen2"), "--max-thinking-tokens", "5", "--max-answer-tokens", "3", "--threads", "1"]
+        let one = try Support.run("s1-think", args + [input])
+        try #require(one.status == 0, "\(one.stderr)")
+        let two = try Self.mpi(2, args + ["-o", d + "/out.jsonl", input], program: "s1-think")
+        #expect(two.status == 0 && two.stderr.contains("merged 2 ranks"), "\(two.stderr)")
+        #expect(ShardTests.withoutTimings(Support.read(d + "/out.jsonl")) == ShardTests.withoutTimings(one.stdout))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: d).sorted() == ["in.jsonl", "out.jsonl"])
+    }
+
     @Test func aKilledRankEndsTheJobOnEveryRankWithinSeconds() throws {
         let d = Support.tempDir()
         let p = Process()
@@ -97,5 +109,71 @@ import Shared
         // A complete checkpoint survives the kill (recovered from its temporary name if the kill hit a save).
         try CheckpointRecovery.recover(d + "/ckpt")
         #expect((CheckpointRecovery.completeStep(d + "/ckpt") ?? 0) >= 100)
+    }
+
+    /// Two "hosts": network namespaces joined by a veth pair, an rsh agent that enters the namespace of the
+    /// host it is asked for, and MPI traffic confined to the veth subnet; the curve is the 1-process curve
+    /// and the bytes really crossed the interface.
+    @Test(.enabled(if: getuid() == 0 && (FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") || FileManager.default.isExecutableFile(atPath: "/sbin/ip"))))
+    func twoRanksInTwoNetworkNamespacesFollowTheSameCurve() throws {
+        let ip = FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") ? "/usr/sbin/ip" : "/sbin/ip"
+        let tag = "s1t\(getpid() % 10000)", a = tag + "a", b = tag + "b"
+        func sh(_ args: [String]) throws -> Int32 {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: ip)
+            p.arguments = args
+            try p.run(); p.waitUntilExit()
+            return p.terminationStatus
+        }
+        defer { _ = try? sh(["netns", "del", a]); _ = try? sh(["netns", "del", b]) }
+        for cmd in [["netns", "add", a], ["netns", "add", b], ["link", "add", a + "v", "type", "veth", "peer", "name", b + "v"],
+                    ["link", "set", a + "v", "netns", a], ["link", "set", b + "v", "netns", b],
+                    ["-n", a, "addr", "add", "10.78.0.1/24", "dev", a + "v"], ["-n", b, "addr", "add", "10.78.0.2/24", "dev", b + "v"],
+                    ["-n", a, "link", "set", "lo", "up"], ["-n", b, "link", "set", "lo", "up"],
+                    ["-n", a, "link", "set", a + "v", "up"], ["-n", b, "link", "set", b + "v", "up"]] {
+            try #require(try sh(cmd) == 0, "ip \(cmd.joined(separator: " "))")
+        }
+        let d = Support.tempDir(), agent = d + "/nsrsh"
+        Support.write(agent, """
+            #!/bin/sh
+            host=$1; shift
+            case $host in 10.78.0.1) ns=\(a) ;; 10.78.0.2) ns=\(b) ;; *) echo "nsrsh: unknown host $host" >&2; exit 1 ;; esac
+            exec \(ip) netns exec $ns sh -c "$*"
+            """)
+        chmod(agent, 0o755)
+        let one = try Support.run("s1-sft", ["--model", Support.fixture("engine/tiny-qwen2"), "--out", d + "/one"] + Self.recipe + [Support.fixture("engine/sft-train.jsonl")])
+        try #require(one.status == 0, "\(one.stderr)")
+        func rxBytes() throws -> Int {
+            let p = Process(), out = Pipe()
+            p.executableURL = URL(fileURLWithPath: ip)
+            p.arguments = ["-n", b, "-s", "-o", "link", "show", b + "v"]
+            p.standardOutput = out
+            try p.run(); p.waitUntilExit()
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let fields = text.components(separatedBy: "RX:").last?.components(separatedBy: "\\").dropFirst().first?.split(separator: " ") ?? []
+            return fields.first.flatMap { Int($0) } ?? 0
+        }
+        let before = try rxBytes()
+        // mpirun runs inside the first namespace, so 10.78.0.1 is local and 10.78.0.2 goes through the agent.
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: ip)
+        p.arguments = ["netns", "exec", a, "/usr/bin/mpirun", "--host", "10.78.0.1,10.78.0.2", "-np", "2",
+                       "--mca", "plm_rsh_agent", agent, "--mca", "btl", "tcp,self", "--mca", "btl_tcp_if_include", "10.78.0.0/24",
+                       "--mca", "oob_tcp_if_include", "10.78.0.0/24", "-x", "OMPI_ALLOW_RUN_AS_ROOT", "-x", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM",
+                       Support.binDir + "/s1-sft", "--model", Support.fixture("engine/tiny-qwen2"), "--out", d + "/two"] + Self.recipe + [Support.fixture("engine/sft-train.jsonl")]
+        var env = ProcessInfo.processInfo.environment
+        env["OMPI_ALLOW_RUN_AS_ROOT"] = "1"; env["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out; p.standardError = err; p.standardInput = FileHandle.nullDevice
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        let two = Support.Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+                              stderr: String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        try #require(two.status == 0, "\(two.stderr)")
+        Self.expectSameCurve(Self.steps(two), Self.steps(one))
+        let crossed = try rxBytes() - before
+        #expect(crossed > 100_000, "\(crossed) bytes received on \(b)v")
     }
 }

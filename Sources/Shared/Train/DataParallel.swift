@@ -1,9 +1,10 @@
 import CMPIShim
 
-/// The ranks of a data-parallel s1-sft job (`mpirun -np N s1-sft …`): each rank computes the gradient of a
-/// fixed share of every global batch, and the shares are summed with MPI_Allreduce, so every rank applies
-/// the same update and the loss curve is the 1-process curve. Without mpirun this is rank 0 of 1 and
-/// nothing is communicated.
+/// The ranks of a data-parallel job under mpirun. s1-sft: each rank computes the gradient of a fixed share
+/// of every global batch, and the shares are summed with MPI_Allreduce, so every rank applies the same
+/// update and the loss curve is the 1-process curve. s1-think: each rank decodes its `--shard` of the
+/// records and rank 0 merges them in input order. Without mpirun this is rank 0 of 1 and nothing is
+/// communicated.
 public final class DataParallel: @unchecked Sendable {
     public let rank: Int
     public let size: Int
@@ -16,17 +17,19 @@ public final class DataParallel: @unchecked Sendable {
         var r: Int32 = 0, s: Int32 = 1
         let status = s1_mpi_init(&r, &s)
         if status < 0 {
-            Log.line("s1-sft: error: \(String(cString: s1_mpi_error()))")
+            Log.line("\(DataParallel.tool): error: \(String(cString: s1_mpi_error()))")
             s1_mpi_abort(70)
         }
         rank = Int(r)
         size = Int(s)
         if size > 1 {
-            s1_mpi_on_stop("s1-sft: error: rank \(rank) of \(size): the job was stopped (another rank died or was killed); the last complete checkpoint is kept, continue with --resume")
+            s1_mpi_on_stop("\(DataParallel.tool): error: rank \(rank) of \(size): the job was stopped (another rank died or was killed); the last complete checkpoint is kept, continue with --resume")
         }
     }
 
     public var isRoot: Bool { rank == 0 }
+
+    static var tool: String { String(CommandLine.arguments.first?.split(separator: "/").last ?? "s1") }
 
     /// How a batch is shared out (between ranks, and within a rank between threads): longest first, each
     /// to the least loaded part, so the split depends only on the batch and the part count. Returns the
