@@ -107,6 +107,8 @@ bench: build model
 	@echo
 	@python3 scripts/bench-score.py
 	@echo
+	@S1_DATA_DIR="$(DATA)" scripts/bench-mpi.sh $(MODEL)
+	@echo
 	@S1_DATA_DIR="$(DATA)" python3 scripts/bench-train.py $(MODEL) --long || echo "(the training benchmark needs: pip install torch==2.13.0+cpu transformers tokenizers)"
 
 # The llama.cpp peer, built from PyPI's llama-cpp-python sdist into ~/.cache/s1-swift/peers (scripts/peers.sh).

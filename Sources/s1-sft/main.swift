@@ -204,6 +204,13 @@ extension SFT {
                 }
             })
         }
+        if world.size > 1 && world.isRoot {
+            let steps = max(1, trainer.totalSteps - start)
+            tally.notes.append(String(format: "%d ranks, %.1f MB of gradients summed per step per rank, %.3f steps/s", world.size,
+                                      Double(world.bytesReduced) / Double(steps) / 1e6, Double(steps) / Date().timeIntervalSince(t0)))
+        } else if world.isRoot {
+            tally.notes.append(String(format: "%.3f steps/s", Double(max(1, trainer.totalSteps - start)) / Date().timeIntervalSince(t0)))
+        }
         if let stopAfter, stopAfter < trainer.totalSteps { tally.notes.append("stopped after step \(stopAfter) (--stop-after); continue with --resume") }
         else if let g = ggufOut, world.isRoot {
             try GGUFWriter.write(config: loaded.config, parameters: loaded.weights.flat!, tokenizer: loaded.tokenizer, outtype: outType, to: g)
