@@ -49,6 +49,10 @@ struct Decontaminate: ParsableCommand {
     @Option(help: "n-gram length in words.")
     var ngram = 8
 
+    func validate() throws {
+        if !(1...64).contains(ngram) { throw ValidationError("--ngram must be between 1 and 64") }
+    }
+
     @Option(help: "What a word is: alphanumeric (runs of letters and digits; default, robust to LaTeX spacing) or whitespace (lower-cased whitespace-separated tokens).")
     var words: String = "alphanumeric"
 
@@ -96,6 +100,7 @@ struct Difficulty: ParsableCommand {
         let tally = Tally(tool: "s1-filter difficulty")
         let tags = dropIfCorrect.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if tags.isEmpty && minTraceTokens == nil { throw ValidationError("give --drop-if-correct TAGS and/or --min-trace-tokens N") }
+        if let m = minTraceTokens, m < 0 { throw ValidationError("--min-trace-tokens must not be negative") }
         let length = traceLength()
         let filter = DifficultyFilter(tags: tags, minTrace: minTraceTokens, length: length)
         var ungraded: [String: Int] = [:]
@@ -138,6 +143,10 @@ struct Diversity: ParsableCommand {
     @Option(help: "How many records to select.")
     var n = 1000
 
+    func validate() throws {
+        if n < 0 { throw ValidationError("--n must not be negative") }
+    }
+
     @Option(help: "Seed for the sampling.")
     var seed: UInt64 = 0
 
@@ -171,6 +180,10 @@ struct Select: ParsableCommand {
 
     @Option(help: "How many records to select.")
     var n = 1000
+
+    func validate() throws {
+        if n < 0 { throw ValidationError("--n must not be negative") }
+    }
 
     @Option(help: "Seed for the sampling.")
     var seed: UInt64 = 0

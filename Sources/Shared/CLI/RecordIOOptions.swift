@@ -29,7 +29,7 @@ public struct RecordIOOptions: ParsableArguments {
 
     public func validate() throws {
         if rejects != nil && !skipBad { throw ValidationError("--rejects needs --skip-bad") }
-        if maxLineBytes < 16 { throw ValidationError("--max-line-bytes must be at least 16") }
+        if maxLineBytes < 16 || maxLineBytes > 1 << 40 { throw ValidationError("--max-line-bytes must be between 16 and 2^40") }
     }
 
     /// The reader, writer and policy for one run, sharing one tally.

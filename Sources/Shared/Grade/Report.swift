@@ -11,6 +11,12 @@ public struct Report {
         public var samples: [[Bool]] = []
         public var majorityAtK: [Int: (Int, Int)] = [:]   // k → (correct, records)
         public var accuracy: Double { n > 0 ? Double(correct) / Double(n) : 0 }
+        /// Per record (its id, else source:line): correct outputs and outputs, for the bootstrap.
+        public var records: [String: Bootstrap.Tally] = [:]
+        /// The accuracy's 95 % bootstrap interval over the run's records.
+        public var interval: (Double, Double)? {
+            Bootstrap.interval(records.keys.sorted().map { records[$0]! }, stream: "\(key.model)/\(key.budget ?? -1)/\(key.waits)")
+        }
         public var meanThinking: Double { n > 0 ? Double(thinkingTokens) / Double(n) : 0 }
     }
 
@@ -23,6 +29,7 @@ public struct Report {
     public mutating func add(_ r: Record) throws {
         guard let gold = Grader.gold(r) else { throw InputError(r.source, line: r.line, "record has no gold answer") }
         let source = r.string("source_type") ?? "unknown"
+        let recordKey = r.string("id") ?? "\(r.source):\(r.line)"
         var perRun: [Grader.RunKey: [(String?, Bool)]] = [:]
         for o in r["outputs"]?.elements ?? [] {
             guard let ok = o["correct"]?.bool else { throw InputError(r.source, line: r.line, "an output has no `correct`: grade the records first (s1-score without --report)") }
@@ -30,6 +37,8 @@ public struct Report {
             var run = runs[k] ?? Run(key: k)
             run.n += 1
             run.correct += ok ? 1 : 0
+            run.records[recordKey, default: (0, 0)].correct += ok ? 1 : 0
+            run.records[recordKey, default: (0, 0)].n += 1
             let t = try Grader.count(o, "thinking_tokens", r) ?? 0
             run.thinkingTokens += t
             if let b = k.budget, t > b { run.withinBudget = false }
@@ -53,6 +62,31 @@ public struct Report {
     }
 
     public var orderedRuns: [Run] { runs.values.sorted { $0.key < $1.key } }
+
+    /// The budget gain of each model (and wait setting): accuracy at its largest budget minus at its
+    /// smallest, over the records both runs hold, with the paired bootstrap interval (the paper's Table 2).
+    public struct Gain {
+        public var model: String, waits: Int, from: Int, to: Int, records: Int
+        public var gain: Double
+        public var interval: (Double, Double)?
+    }
+
+    public var gains: [Gain] {
+        var out: [Gain] = []
+        let groups = Dictionary(grouping: orderedRuns.filter { $0.key.budget != nil }) { "\($0.key.model)\u{0}\($0.key.waits)" }
+        for k in groups.keys.sorted() {
+            let g = groups[k]!.sorted { $0.key.budget! < $1.key.budget! }
+            guard let lo = g.first, let hi = g.last, lo.key.budget != hi.key.budget else { continue }
+            let common = lo.records.keys.filter { hi.records[$0] != nil }.sorted()
+            guard !common.isEmpty else { continue }
+            let pairs = common.map { (a: lo.records[$0]!, b: hi.records[$0]!) }
+            func acc(_ t: [Bootstrap.Tally]) -> Double { Double(t.reduce(0) { $0 + $1.correct }) / Double(max(1, t.reduce(0) { $0 + $1.n })) }
+            out.append(Gain(model: lo.key.model, waits: lo.key.waits, from: lo.key.budget!, to: hi.key.budget!, records: common.count,
+                            gain: acc(pairs.map(\.b)) - acc(pairs.map(\.a)),
+                            interval: Bootstrap.pairedInterval(pairs, stream: "gain/\(k)")))
+        }
+        return out
+    }
 
     /// Control: fraction of budgeted runs whose thinking stayed within the budget.
     public static func control(_ rs: [Run]) -> Double? {
@@ -89,9 +123,15 @@ public struct Report {
         func num(_ d: Double?) -> JSONValue { d.map { .double(($0 * 1e6).rounded() / 1e6) } ?? .null }
         var m: [(String, JSONValue)] = [("runs", .array(rs.map { r in
             .object([("model", .string(r.key.model)), ("max_thinking_tokens", r.key.budget.map { .int($0) } ?? .null),
-                     ("waits", .int(r.key.waits)), ("n", .int(r.n)), ("accuracy", num(r.accuracy)),
+                     ("waits", .int(r.key.waits)), ("n", .int(r.n)), ("records", .int(r.records.count)), ("accuracy", num(r.accuracy)),
+                     ("accuracy_ci95", r.interval.map { .array([num($0.0), num($0.1)]) } ?? .null),
                      ("mean_thinking_tokens", num(r.meanThinking))])
         }))]
+        m.append(("budget_gains", .array(gains.map { g in
+            .object([("model", .string(g.model)), ("waits", .int(g.waits)), ("from_budget", .int(g.from)), ("to_budget", .int(g.to)),
+                     ("records", .int(g.records)), ("gain", num(g.gain)), ("gain_ci95", g.interval.map { .array([num($0.0), num($0.1)]) } ?? .null)])
+        })))
+        m.append(("bootstrap", .object([("resamples", .int(Bootstrap.resamples)), ("unit", .string("problems (records), paired for gains"))])))
         m.append(("by_source", .array(bySource.keys.sorted().flatMap { src in
             bySource[src]!.keys.sorted().map { k in
                 let v = bySource[src]![k]!
@@ -125,10 +165,19 @@ public struct Report {
     public func markdown() -> String {
         let rs = orderedRuns
         func pct(_ d: Double) -> String { String(format: "%.1f%%", d * 100) }
-        var s = "| model | max thinking tokens | waits | n | accuracy | mean thinking tokens |\n|---|---:|---:|---:|---:|---:|\n"
+        func range(_ i: (Double, Double)?) -> String { i.map { String(format: "[%.1f, %.1f]", $0.0 * 100, $0.1 * 100) } ?? "–" }
+        var s = "| model | max thinking tokens | waits | n | accuracy | 95% CI | mean thinking tokens |\n|---|---:|---:|---:|---:|---:|---:|\n"
         for r in rs {
-            s += "| \(r.key.model) | \(r.key.budget.map(String.init) ?? "–") | \(r.key.waits) | \(r.n) | \(pct(r.accuracy)) | \(String(format: "%.0f", r.meanThinking)) |\n"
+            s += "| \(r.key.model) | \(r.key.budget.map(String.init) ?? "–") | \(r.key.waits) | \(r.n) | \(pct(r.accuracy)) | \(range(r.interval)) | \(String(format: "%.0f", r.meanThinking)) |\n"
         }
+        let gs = gains
+        if !gs.isEmpty {
+            s += "\n| model | waits | budget | problems | accuracy gain (points) | 95% CI (paired) |\n|---|---:|---|---:|---:|---:|\n"
+            for g in gs {
+                s += "| \(g.model) | \(g.waits) | \(g.from) → \(g.to) | \(g.records) | \(String(format: "%+.1f", g.gain * 100)) | \(range(g.interval)) |\n"
+            }
+        }
+        s += "\nIntervals: percentile bootstrap over problems, \(Bootstrap.resamples) seeded resamples; gains resample both runs' problems together.\n"
         s += "\n| source_type | " + rs.map { "\($0.key.model) @\($0.key.budget.map(String.init) ?? "–")" + ($0.key.waits > 0 ? " w\($0.key.waits)" : "") }.joined(separator: " | ") + " |\n"
         s += "|---|" + rs.map { _ in "---:" }.joined(separator: "|") + "|\n"
         for src in bySource.keys.sorted() {
@@ -183,7 +232,14 @@ public struct Report {
             let c = colors[i % colors.count]
             let pts = rs.filter { $0.key.model == model }.sorted { $0.meanThinking < $1.meanThinking }
             s += "<polyline fill=\"none\" stroke=\"\(c)\" stroke-width=\"2\" points=\"" + pts.map { "\(px($0.meanThinking)),\(py($0.accuracy))" }.joined(separator: " ") + "\"/>\n"
-            for p in pts { s += "<circle cx=\"\(px(p.meanThinking))\" cy=\"\(py(p.accuracy))\" r=\"4\" fill=\"\(c)\"/>\n" }
+            for p in pts {
+                if let (lo, hi) = p.interval {   // the 95 % bootstrap interval as an error bar
+                    let x = px(p.meanThinking)
+                    s += "<line x1=\"\(x)\" y1=\"\(py(lo))\" x2=\"\(x)\" y2=\"\(py(hi))\" stroke=\"\(c)\" stroke-width=\"1.5\"/>\n"
+                    for y in [lo, hi] { s += "<line x1=\"\(x - 4)\" y1=\"\(py(y))\" x2=\"\(x + 4)\" y2=\"\(py(y))\" stroke=\"\(c)\" stroke-width=\"1.5\"/>\n" }
+                }
+                s += "<circle cx=\"\(px(p.meanThinking))\" cy=\"\(py(p.accuracy))\" r=\"4\" fill=\"\(c)\"/>\n"
+            }
             s += "<rect x=\"\(w - right + 15)\" y=\"\(top + Double(i) * 20)\" width=\"12\" height=\"12\" fill=\"\(c)\"/>\n"
             s += "<text x=\"\(w - right + 32)\" y=\"\(top + Double(i) * 20 + 10)\">\(escape(model))</text>\n"
         }
