@@ -65,6 +65,12 @@ struct Think: ParsableCommand {
     @Option(help: "native (keep the file's weights), f32 (dequantize everything; matches PyTorch fp32), or q8_0/q4_0/q4_1 (quantize the matrices at load: a fine-tuned fp32 checkpoint decodes at quantized speed).")
     var dtype: String = "native"
 
+    @Option(help: "KV cache elements: auto (f16 with the file's weights, f32 with --dtype f32), f16 or f32.")
+    var kvDtype = "auto"
+
+    /// nil = the default for the weights.
+    var kvDType: KVCache.DType? { KVCache.DType(rawValue: kvDtype) }
+
     @Option(help: "0 = greedy.")
     var temperature: Float = 0
 
@@ -91,6 +97,7 @@ struct Think: ParsableCommand {
 
     func validate() throws {
         guard WeightDType(rawValue: dtype) != nil else { throw ValidationError("--dtype is native, f32, q8_0, q4_0 or q4_1") }
+        if kvDtype != "auto" && KVCache.DType(rawValue: kvDtype) == nil { throw ValidationError("--kv-dtype is auto, f16 or f32") }
         if let t = threads, !(1...1024).contains(t) { throw ValidationError("--threads must be between 1 and 1024") }
         if maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1") }
         if maxThinkingTokens != "auto" && (Int(maxThinkingTokens) ?? -1) < 0 { throw ValidationError("--max-thinking-tokens is a number or auto") }
@@ -135,7 +142,7 @@ struct Think: ParsableCommand {
                 try think(reader, writer, tally, policy, skip: skip)
             } else {
                 let loaded = try ModelLoader.load(model, dtype: WeightDType(rawValue: dtype)!)
-                let gen = try RawGenerator(loaded)
+                let gen = try RawGenerator(loaded, kvDType: kvDType)
                 let name = tag ?? URL(fileURLWithPath: model).lastPathComponent
                 while let r = try reader.next() {
                     var stream = SplitMix64(seed: seed, stream: r.string("id") ?? "line \(r.line)")
@@ -235,7 +242,7 @@ extension Think {
         opts.system = system
         let doneIDs = try skip.reduce(into: Set<String>()) { $0.formUnion(try Self.ids(in: $1)) }
         let loaded = try ModelLoader.load(model, dtype: WeightDType(rawValue: dtype)!)
-        let gen = try ThinkingGenerator(loaded, options: opts, slots: batch)
+        let gen = try ThinkingGenerator(loaded, options: opts, slots: batch, kvDType: kvDType)
         let batcher = ContinuousBatcher(gen, temperature: temperature, topP: topP)
         let name = tag ?? URL(fileURLWithPath: model).lastPathComponent
         let ctl = control.flatMap(PromptControl.init)

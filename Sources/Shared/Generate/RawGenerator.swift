@@ -17,10 +17,10 @@ public final class RawGenerator {
     public var stats = GenerationStats()
     let stops: Set<Int32>
 
-    public init(_ model: LoadedModel, capacity: Int? = nil) throws {
+    public init(_ model: LoadedModel, capacity: Int? = nil, kvDType: KVCache.DType? = nil) throws {
         try KVCache.checkReservable(model.config, capacity: min(capacity ?? model.config.contextLength, model.config.contextLength), slots: 1, path: model.path)
         self.model = model
-        transformer = Transformer(model, capacity: capacity)
+        transformer = Transformer(model, capacity: capacity, kvDType: kvDType)
         var s = Set<Int32>()
         if let e = model.tokenizer.eos { s.insert(e) }
         if let e = model.tokenizer.id(of: "<|im_end|>") { s.insert(e) }

@@ -43,11 +43,11 @@ public final class ThinkingGenerator {
     public let options: ThinkingOptions
     public let base: BudgetForcing.Config
 
-    public init(_ model: LoadedModel, options: ThinkingOptions, capacity: Int? = nil, slots: Int = 1) throws {
+    public init(_ model: LoadedModel, options: ThinkingOptions, capacity: Int? = nil, slots: Int = 1, kvDType: KVCache.DType? = nil) throws {
         self.model = model
         self.options = options
         try KVCache.checkReservable(model.config, capacity: min(capacity ?? model.config.contextLength, model.config.contextLength), slots: slots, path: model.path)
-        transformer = Transformer(model, capacity: capacity, slots: slots)
+        transformer = Transformer(model, capacity: capacity, slots: slots, kvDType: kvDType)
         let tok = model.tokenizer
         guard let imStart = tok.id(of: "<|im_start|>"), let imEnd = tok.id(of: "<|im_end|>") else {
             throw UsageError("\(model.path): the tokenizer has no <|im_start|>/<|im_end|> tokens, which budget forcing needs")

@@ -32,13 +32,17 @@ public final class Transformer {
     /// One attention score scratch [maxChunk × capacity] per thread.
     let scores: [UnsafeMutablePointer<Float>]
     private let scoreMemory: [ReservedMemory]
+    let widened: [UnsafeMutablePointer<Float>]
+    private let widenedMemory: [ReservedMemory]
 
-    public init(_ m: LoadedModel, capacity: Int? = nil, slots: Int = 1, maxChunk: Int = 256) {
+    /// `kvDType`: nil = fp16 with weights in their stored types, fp32 with `--dtype f32` (`KVCache`).
+    public init(_ m: LoadedModel, capacity: Int? = nil, slots: Int = 1, maxChunk: Int = 256, kvDType: KVCache.DType? = nil) {
         BLAS.setThreads(1)   // parallelism comes from the worker pool (MatMul)
         config = m.config
         weights = m.weights
         let cap = min(capacity ?? m.config.contextLength, m.config.contextLength)
-        cache = KVCache(config: config, capacity: cap, slots: slots, halfPrecision: m.weights.layers.first.map { $0.q.type != .f32 } ?? false)
+        let quantized = m.weights.layers.first.map { $0.q.type != .f32 } ?? false
+        cache = KVCache(config: config, capacity: cap, slots: slots, dtype: kvDType ?? (quantized ? .f16 : .f32))
         rope = RoPE(headDim: config.headDim, theta: config.ropeTheta)
         self.maxChunk = maxChunk
         maxRows = maxChunk + slots
@@ -50,6 +54,10 @@ public final class Transformer {
         // Touched only as far as the longest sequence reaches.
         scoreMemory = (0..<Parallel.threads).map { _ in ReservedMemory(byteCount: 4 * maxChunk * cap)! }
         scores = scoreMemory.map { $0.floats() }
+        // fp16 keys and values of one head widened for a prompt chunk's matrix products: [2 × P × hd].
+        let widenBytes = cache.dtype == .f16 ? 8 * cap * c.headDim : 1
+        widenedMemory = (0..<Parallel.threads).map { _ in ReservedMemory(byteCount: widenBytes)! }
+        widened = widenedMemory.map { $0.floats() }
     }
 
     deinit {
@@ -152,7 +160,7 @@ public final class Transformer {
                 cache.store(layer: l, slot: gr.slot, start: gr.start, rows: gr.tokens.count, k: k + r * c.kvDim, v: v + r * c.kvDim)
             }
             Attention.forward(groups: groups.indices.map { (rowStart[$0], groups[$0].tokens.count, groups[$0].start, groups[$0].slot) },
-                              q: q, out: att, cache: cache, layer: l, heads: c.heads, scores: scores)
+                              q: q, out: att, cache: cache, layer: l, heads: c.heads, scores: scores, widened: widened)
             matmul(att, w.o, xb)
             for i in 0..<(t * c.dim) { x[i] += xb[i] }
             // FFN block: x += Wdown · (silu(Wgate·n(x)) ⊙ Wup·n(x)).
