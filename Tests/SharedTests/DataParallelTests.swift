@@ -8,23 +8,11 @@ import Shared
     static let recipe = ["--epochs", "2", "--batch-size", "4", "--lr", "1e-3", "--warmup-ratio", "0", "--threads", "1"]
 
     /// Runs `mpirun -np N --oversubscribe TOOL ARGS` (as root, with Open MPI's two consent variables).
-    static func mpi(_ ranks: Int, _ tool: [String], program: String = "s1-sft", mpiArgs: [String] = []) throws -> Support.Run {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/mpirun")
-        p.arguments = ["-np", "\(ranks)", "--oversubscribe"] + mpiArgs + [Support.binDir + "/" + program] + tool
-        var env = ProcessInfo.processInfo.environment
-        env["OMPI_ALLOW_RUN_AS_ROOT"] = "1"; env["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out; p.standardError = err; p.standardInput = FileHandle.nullDevice
-        try p.run()
-        final class Box: @unchecked Sendable { var data = Data() }
-        let e = Box(), done = DispatchSemaphore(value: 0)
-        Thread { e.data = err.fileHandleForReading.readDataToEndOfFile(); done.signal() }.start()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit(); done.wait()
-        return Support.Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e.data, as: UTF8.self))
+    static func mpi(_ ranks: Int, _ tool: [String], program: String = "s1-sft") throws -> Support.Run {
+        try Support.exec("/usr/bin/mpirun", ["-np", "\(ranks)", "--oversubscribe", Support.binDir + "/" + program] + tool, env: rootConsent)
     }
+
+    static let rootConsent = ["OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1"]
 
     static func steps(_ r: Support.Run) -> [(loss: Double, lr: Double, norm: Double)] {
         Support.objects(r.stdout).map { ($0["loss"] as! Double, $0["lr"] as! Double, $0["grad_norm"] as! Double) }
@@ -82,7 +70,7 @@ import Shared
         p.arguments = ["-np", "2", "--oversubscribe", Support.binDir + "/s1-sft", "--model", Support.fixture("engine/tiny-qwen2"), "--out", d + "/ckpt",
                        "--epochs", "100000", "--batch-size", "4", "--lr", "1e-5", "--save-every", "100", "--threads", "1", Support.fixture("engine/sft-train.jsonl")]
         var env = ProcessInfo.processInfo.environment
-        env["OMPI_ALLOW_RUN_AS_ROOT"] = "1"; env["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
+        for (k, v) in Self.rootConsent { env[k] = v }
         p.environment = env
         let err = Pipe()
         p.standardError = err; p.standardOutput = FileHandle.nullDevice; p.standardInput = FileHandle.nullDevice
@@ -155,22 +143,11 @@ import Shared
         }
         let before = try rxBytes()
         // mpirun runs inside the first namespace, so 10.78.0.1 is local and 10.78.0.2 goes through the agent.
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: ip)
-        p.arguments = ["netns", "exec", a, "/usr/bin/mpirun", "--host", "10.78.0.1,10.78.0.2", "-np", "2",
+        let two = try Support.exec(ip, ["netns", "exec", a, "/usr/bin/mpirun", "--host", "10.78.0.1,10.78.0.2", "-np", "2",
                        "--mca", "plm_rsh_agent", agent, "--mca", "btl", "tcp,self", "--mca", "btl_tcp_if_include", "10.78.0.0/24",
                        "--mca", "oob_tcp_if_include", "10.78.0.0/24", "-x", "OMPI_ALLOW_RUN_AS_ROOT", "-x", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM",
-                       Support.binDir + "/s1-sft", "--model", Support.fixture("engine/tiny-qwen2"), "--out", d + "/two"] + Self.recipe + [Support.fixture("engine/sft-train.jsonl")]
-        var env = ProcessInfo.processInfo.environment
-        env["OMPI_ALLOW_RUN_AS_ROOT"] = "1"; env["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out; p.standardError = err; p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let two = Support.Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                              stderr: String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+                       Support.binDir + "/s1-sft", "--model", Support.fixture("engine/tiny-qwen2"), "--out", d + "/two"] + Self.recipe + [Support.fixture("engine/sft-train.jsonl")],
+                       env: Self.rootConsent)
         try #require(two.status == 0, "\(two.stderr)")
         Self.expectSameCurve(Self.steps(two), Self.steps(one))
         let crossed = try rxBytes() - before

@@ -58,8 +58,13 @@ enum Support {
 
     /// Runs a built tool with stdin text; returns status and both outputs.
     static func run(_ tool: String, _ args: [String], stdin: String = "", env: [String: String] = [:]) throws -> Run {
+        try exec(binDir + "/" + tool, args, stdin: stdin, env: env)
+    }
+
+    /// Runs any program (an absolute path) the same way.
+    static func exec(_ path: String, _ args: [String], stdin: String = "", env: [String: String] = [:]) throws -> Run {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: binDir + "/" + tool)
+        p.executableURL = URL(fileURLWithPath: path)
         p.arguments = args
         var e = ProcessInfo.processInfo.environment
         for (k, v) in env { e[k] = v }
