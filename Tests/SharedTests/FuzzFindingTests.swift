@@ -30,4 +30,20 @@ import Shared
             }
         }
     }
+
+    /// A judge finding is an answer (its gold the reversed answer, as the fuzz target pairs them) that
+    /// once ran far past the judge's 50 ms budget. Each must now finish near the budget: 1 s is twenty
+    /// times it, a bound against a stall, not a speed target.
+    @Test func judgeFindingsFinishNearTheTimeBudget() throws {
+        let found = Self.inputs("judge")
+        #expect(!found.isEmpty)
+        for path in found {
+            let answer = try String(contentsOfFile: path, encoding: .utf8)
+            let start = ContinuousClock.now
+            let v = Judge.verdict(extracted: FinalAnswer.extract(answer), gold: String(answer.reversed()), section: answer)
+            let took = ContinuousClock.now - start
+            #expect(!v.correct, "\(path)")
+            #expect(took < .seconds(1), "\(path) took \(took)")
+        }
+    }
 }

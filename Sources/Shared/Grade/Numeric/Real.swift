@@ -65,7 +65,13 @@ public final class Real: @unchecked Sendable {
         case sinh, cosh, tanh, asinh, acosh, atanh, gamma, floor, ceil
     }
 
+    /// Trigonometric functions of an argument whose unit in the last place exceeds 2π carry no
+    /// information (the rounding of x decides the value), and MPFR's argument reduction would need π to
+    /// about as many bits as x's exponent (`\sin(x^{e^{x}})` took 13 s): such values are NaN, not a number.
+    static let periodic: Set<Function> = [.sin, .cos, .tan, .sec, .csc, .cot]
+
     public func apply(_ f: Function) -> Real {
+        if Real.periodic.contains(f) && exponent > precision + 2 { return Real(precision: precision) }
         switch f {
         case .sqrt: return map(mpfr_sqrt)
         case .cbrt: return map(mpfr_cbrt)
