@@ -12,7 +12,31 @@ struct Think: ParsableCommand {
         """)
 
     @Option(help: "A GGUF file or a Hugging Face directory (config.json, safetensors, tokenizer.json).")
-    var model: String
+    var model: String?
+
+    @Option(help: "Decode on this OpenAI-compatible server (vLLM, SGLang, llama.cpp's server) instead: its base URL, e.g. http://gpu1:8000.")
+    var endpoint: String?
+
+    @Option(help: "With --endpoint: the served model's name, as GET /v1/models lists it.")
+    var servedModel: String?
+
+    @Option(help: "With --endpoint: the served model's tokenizer (its GGUF, Hugging Face directory or tokenizer.json); prompts are rendered and tokenized here.")
+    var tokenizer: String?
+
+    @Option(help: "With --endpoint: read the API key from this environment variable (it is sent only as the Authorization header).")
+    var apiKeyEnv: String?
+
+    @Option(help: "With --endpoint: seconds a request may wait for the connection or for the next bytes of its reply.")
+    var timeout: Double = 600
+
+    @Option(help: "With --endpoint: seconds the startup checks wait for the server.")
+    var connectTimeout: Double = 10
+
+    @Option(help: "With --endpoint: retries of a request that failed with 429, 5xx, a timeout or a dropped connection (exponential backoff).")
+    var retries = 5
+
+    @Option(help: "With --endpoint: the context per sequence, when the server does not report it.")
+    var context: Int?
 
     @Option(help: "Thinking budget in tokens (generated and forced), or auto = context − prompt − closing − 100.")
     var maxThinkingTokens: String = "auto"
@@ -96,6 +120,21 @@ struct Think: ParsableCommand {
     @OptionGroup var sharding: ShardOptions
 
     func validate() throws {
+        if endpoint == nil {
+            guard model != nil else { throw ValidationError("--model is required (or --endpoint with --served-model and --tokenizer)") }
+            if servedModel != nil || tokenizer != nil || apiKeyEnv != nil || context != nil { throw ValidationError("--served-model, --tokenizer, --api-key-env and --context go with --endpoint") }
+        } else {
+            guard let e = endpoint, let u = URL(string: e), ["http", "https"].contains(u.scheme ?? ""), u.host != nil else {
+                throw ValidationError("--endpoint is an http:// or https:// URL")
+            }
+            guard servedModel != nil else { throw ValidationError("--endpoint needs --served-model (the name GET /v1/models lists)") }
+            guard tokenizer != nil || model != nil else { throw ValidationError("--endpoint needs --tokenizer (the served model's GGUF, directory or tokenizer.json)") }
+            if raw { throw ValidationError("--raw decodes locally; with --endpoint, s1-think does budget-forced thinking only") }
+            if dtype != "native" || kvDtype != "auto" || threads != nil { throw ValidationError("--dtype, --kv-dtype and --threads are for local decoding, not --endpoint") }
+            if !(timeout > 0 && timeout <= 86_400) || !(connectTimeout > 0 && connectTimeout <= 3600) { throw ValidationError("--timeout and --connect-timeout are seconds, above 0") }
+            if !(0...100).contains(retries) { throw ValidationError("--retries must be between 0 and 100") }
+            if let c = context, c < 2 || c > 1 << 24 { throw ValidationError("--context must be between 2 and 16777216") }
+        }
         guard WeightDType(rawValue: dtype) != nil else { throw ValidationError("--dtype is native, f32, q8_0, q4_0 or q4_1") }
         if kvDtype != "auto" && KVCache.DType(rawValue: kvDtype) == nil { throw ValidationError("--kv-dtype is auto, f16 or f32") }
         if let t = threads, !(1...1024).contains(t) { throw ValidationError("--threads must be between 1 and 1024") }
@@ -130,7 +169,7 @@ struct Think: ParsableCommand {
             reader.shard = shard
             reader.plainTextQuestions = true
             if tokenize {
-                let tok = try ModelLoader.loadTokenizer(model)
+                let tok = try ModelLoader.loadTokenizer(tokenizer ?? model!)
                 while let r = try reader.next() {
                     // A record without a usable question is bad input, handled as every tool does (--skip-bad).
                     guard let q = try policy.check(r, { try question(r) }) else { continue }
@@ -141,9 +180,9 @@ struct Think: ParsableCommand {
             } else if !raw {
                 try think(reader, writer, tally, policy, skip: skip)
             } else {
-                let loaded = try ModelLoader.load(model, dtype: WeightDType(rawValue: dtype)!)
+                let loaded = try ModelLoader.load(model!, dtype: WeightDType(rawValue: dtype)!)
                 let gen = try RawGenerator(loaded, kvDType: kvDType)
-                let name = tag ?? URL(fileURLWithPath: model).lastPathComponent
+                let name = tag ?? URL(fileURLWithPath: model!).lastPathComponent
                 while let r = try reader.next() {
                     var stream = SplitMix64(seed: seed, stream: r.string("id") ?? "line \(r.line)")
                     var sampler = Sampler(temperature: temperature, topP: topP, seed: stream.next())
@@ -241,13 +280,14 @@ extension Think {
         opts.maxAnswer = maxAnswerTokens
         opts.system = system
         let doneIDs = try skip.reduce(into: Set<String>()) { $0.formUnion(try Self.ids(in: $1)) }
-        let loaded = try ModelLoader.load(model, dtype: WeightDType(rawValue: dtype)!)
-        let gen = try ThinkingGenerator(loaded, options: opts, slots: batch, kvDType: kvDType)
-        let batcher = ContinuousBatcher(gen, temperature: temperature, topP: topP)
-        let name = tag ?? URL(fileURLWithPath: model).lastPathComponent
+        let engine = try makeEngine(opts)
+        let setup = engine.setup
+        let name = tag ?? servedModel ?? URL(fileURLWithPath: model!).lastPathComponent
         let ctl = control.flatMap(PromptControl.init)
         let showProgress = self.progress || isatty(2) != 0
         let progress = Progress(enabled: showProgress, total: showProgress ? LineReader.countRecords(inputs) : nil)
+        // With --endpoint every output says where it was decoded (the URL, never a key).
+        let site: [(String, JSONValue)] = endpoint.map { [("endpoint", .string($0))] } ?? []
 
         // Records in flight, by input index; each job id encodes (record index, sample, try).
         var records: [Int: (record: Record, prompt: [Int32], key: String, outputs: [JSONValue?])] = [:]
@@ -268,7 +308,7 @@ extension Think {
                 written += 1
             }
         }
-        try batcher.run(next: {
+        try engine.run(next: {
             if !issue.isEmpty { let (r, k, t) = issue.removeFirst(); return makeJob(r, k, t) }
             while let r = try reader.next() {
                 if let id = r.string("id"), doneIDs.contains(id) { tally.drop("already in --skip-ids"); continue }
@@ -278,9 +318,9 @@ extension Think {
                     if let ctl { q = ctl.apply(to: q) }
                     // Tokenized once for all the record's samples. A prompt that leaves no room to think is an
                     // error for its record, never an empty output.
-                    prompt = gen.promptTokens(q)
-                    if prompt.count >= gen.transformer.capacity - 1 {
-                        throw InputError(r.source, line: r.line, "the prompt is \(prompt.count) tokens; the context holds \(gen.transformer.capacity)")
+                    prompt = setup.promptTokens(q)
+                    if prompt.count >= engine.capacity - 1 {
+                        throw InputError(r.source, line: r.line, "the prompt is \(prompt.count) tokens; the context holds \(engine.capacity)")
                     }
                 } catch let e as InputError {
                     try policy.reject(e, record: r)   // --skip-bad: set aside and counted; else exit 65
@@ -292,24 +332,43 @@ extension Think {
                 return makeJob(nextRecord - 1, 0, 0)
             }
             return nil
+        }, name: { job in
+            let r = records[job.id >> 24]!.record
+            return "record \(r.string("id").map { "`\($0)`" } ?? "") (\(r.source):\(r.line))"
         }, done: { job, result in
             let r = job.id >> 24, k = (job.id >> 12) & 0xFFF, t = job.id & 0xFFF
             if let limit = rejectOver, result.thinkingTokens > limit, t + 1 < maxTries {
                 issue.insert((r, k, t + 1), at: 0)
                 return
             }
-            let extra: [(String, JSONValue)] = rejectOver == nil ? [] : [("tries", .int(t + 1))]
+            let extra: [(String, JSONValue)] = site + (rejectOver == nil ? [] : [("tries", .int(t + 1))])
             records[r]!.outputs[k] = result.json(model: name, extra: extra)
             try flush()
-            progress.update(records: written, tokens: batcher.tokensDone)
+            progress.update(records: written, tokens: engine.tokensDone)
         })
         try flush()
         progress.finish()
-        let s = batcher.stats
-        tally.notes.append(String(format: "prefill %d tokens, decode %.1f tok/s, %d tokens generated in %.1f s (%.1f tok/s overall), batch %d, %d threads, peak RSS %@",
-                                  s.prefillTokens, s.decodeRate, batcher.tokensDone, batcher.wallSeconds,
-                                  Double(batcher.tokensDone) / max(batcher.wallSeconds, 1e-9), batch, Parallel.threads,
-                                  ProcessStats.mib(ProcessStats.peakRSS)))
+        tally.notes.append(engine.summary)
+    }
+
+    /// The local transformer, or the server behind --endpoint once it has passed the startup checks.
+    func makeEngine(_ opts: ThinkingOptions) throws -> ThinkingEngine {
+        guard let endpoint, let served = servedModel else {
+            let loaded = try ModelLoader.load(model!, dtype: WeightDType(rawValue: dtype)!)
+            let gen = try ThinkingGenerator(loaded, options: opts, slots: batch, kvDType: kvDType)
+            return ContinuousBatcher(gen, temperature: temperature, topP: topP)
+        }
+        let tokPath = tokenizer ?? model!
+        let setup = try ThinkingSetup(tokenizer: ModelLoader.loadTokenizer(tokPath), options: opts, path: tokPath)
+        var key: String? = nil
+        if let v = apiKeyEnv {
+            guard let k = ProcessInfo.processInfo.environment[v], !k.isEmpty else { throw UsageError("--api-key-env \(v): the variable is not set") }
+            key = k
+        }
+        let client = HTTPClient(base: URL(string: endpoint)!, apiKey: key, timeout: timeout, retries: retries)
+        let server = try EndpointCheck.run(client, model: served, tokenizer: setup.tokenizer, needsLogitBias: minThinkingTokens > 0,
+                                           context: context, connectTimeout: connectTimeout)
+        return RemoteThinker(setup: setup, client: client, server: server, temperature: temperature, topP: topP, concurrency: batch)
     }
 
     /// The `id`s of a JSONL file (a previous run's output); unreadable lines are skipped, not fatal.

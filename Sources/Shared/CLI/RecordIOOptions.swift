@@ -61,7 +61,7 @@ public struct ShardOptions: ParsableArguments {
 }
 
 /// Runs a tool body with the project's exit-status convention: 65 for bad input (located), 64 for
-/// usage, 74 for I/O failures, 70 for a training run that cannot go on, and always the stderr summary
+/// usage, 74 for I/O failures, 70 for a training run that cannot go on, 69 for a server that cannot be used, and always the stderr summary
 /// of what was read, written and dropped.
 public enum ToolMain {
     /// `summarize: false` for a preparation step (loading reference sets) whose counts the main pass reports.
@@ -89,6 +89,10 @@ public enum ToolMain {
             if summarize { tally.printSummary() }
             Log.line("\(tally.tool): error: \(e)")
             throw ExitCode(70)
+        } catch let e as EndpointError {
+            if summarize { tally.printSummary() }
+            Log.line("\(tally.tool): error: \(e)")
+            throw ExitCode(69)
         }
     }
 

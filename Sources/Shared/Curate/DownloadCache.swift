@@ -85,15 +85,7 @@ public enum HTTP {
         if let token = ProcessInfo.processInfo.environment["HF_TOKEN"], url.host?.hasSuffix("huggingface.co") == true {
             req.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
         }
-        let sem = DispatchSemaphore(value: 0)
-        final class Box: @unchecked Sendable { var data: Data?; var response: URLResponse?; var error: Error? }
-        let box = Box()
-        let task = URLSession.shared.dataTask(with: req) { d, r, e in
-            box.data = d; box.response = r; box.error = e
-            sem.signal()
-        }
-        task.resume()
-        sem.wait()
+        let box = exchange(URLSession.shared, req)
         if let e = box.error { throw IOFailure("\(address): download failed: \(e.localizedDescription)") }
         guard let http = box.response as? HTTPURLResponse, let data = box.data else {
             throw IOFailure("\(address): no HTTP response")
@@ -101,10 +93,7 @@ public enum HTTP {
         guard (200..<300).contains(http.statusCode) else {
             throw IOFailure("\(address): HTTP \(http.statusCode)")
         }
-        let expected = http.expectedContentLength
-        if expected >= 0 && Int64(data.count) != expected {
-            throw IOFailure("\(address): transfer cut short (\(data.count) of \(expected) bytes)")
-        }
+        if let cut = cutShort(http, data) { throw IOFailure("\(address): \(cut)") }
         return data
     }
 }

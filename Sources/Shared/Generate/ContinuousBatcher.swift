@@ -55,11 +55,8 @@ public final class ContinuousBatcher {
                 guard let job = try next() else { exhausted = true; break }
                 free.removeLast()
                 let prompt = job.prompt
-                var c = generator.base
-                c.maxThinking = generator.budget(promptTokens: prompt.count)
-                c.room = tf.capacity - prompt.count
-                precondition(c.room > 0, "a prompt of \(prompt.count) tokens does not fit a context of \(tf.capacity)")
-                active.append(Sequence(job: job, slot: slot, ctl: BudgetForcing(c),
+                precondition(prompt.count < tf.capacity, "a prompt of \(prompt.count) tokens does not fit a context of \(tf.capacity)")
+                active.append(Sequence(job: job, slot: slot, ctl: generator.setup.controller(promptTokens: prompt.count, capacity: tf.capacity),
                                        sampler: Sampler(temperature: temperature, topP: topP, seed: job.seed),
                                        input: prompt, started: Date()))
                 stats.prefillTokens += prompt.count

@@ -35,53 +35,26 @@ public struct ThinkingResult {
     }
 }
 
-/// Budget forcing's setup for a model: the controller configuration (delimiter tokens, waits, budgets),
-/// the prompt and the budget rule. `ContinuousBatcher` runs it (a batch of one for a single question).
+/// Budget forcing on the local transformer: the token-level setup (`ThinkingSetup`) and the model's KV
+/// cache. `ContinuousBatcher` runs it (a batch of one for a single question).
 public final class ThinkingGenerator {
     public let model: LoadedModel
     public let transformer: Transformer
-    public let options: ThinkingOptions
-    public let base: BudgetForcing.Config
+    public let setup: ThinkingSetup
+    public var options: ThinkingOptions { setup.options }
+    public var base: BudgetForcing.Config { setup.base }
 
     public init(_ model: LoadedModel, options: ThinkingOptions, capacity: Int? = nil, slots: Int = 1, kvDType: KVCache.DType? = nil) throws {
         self.model = model
-        self.options = options
+        setup = try ThinkingSetup(tokenizer: model.tokenizer, options: options, path: model.path)
         try KVCache.checkReservable(model.config, capacity: min(capacity ?? model.config.contextLength, model.config.contextLength), slots: slots, path: model.path)
         transformer = Transformer(model, capacity: capacity, slots: slots, kvDType: kvDType)
-        let tok = model.tokenizer
-        guard let imStart = tok.id(of: "<|im_start|>"), let imEnd = tok.id(of: "<|im_end|>") else {
-            throw UsageError("\(model.path): the tokenizer has no <|im_start|>/<|im_end|> tokens, which budget forcing needs")
-        }
-        var stops: Set<Int32> = [imEnd]
-        if let e = tok.eos { stops.insert(e) }
-        var c = BudgetForcing.Config(maxThinking: 0, endSignals: [imStart, imEnd], answerDelimiter: tok.encode("<|im_start|>answer"),
-                                     newline: tok.encode("\n"), finalAnswer: tok.encode("\nFinal Answer:"), answerStops: stops)
-        c.minThinking = options.minThinking
-        c.waits = options.waits
-        c.waitTokens = tok.encode(options.waitString)
-        c.maxAnswer = options.maxAnswer
-        let ends = (0..<tok.vocabSize).map { tok.bytes(of: Int32($0)).last == 0x0A }
-        c.endsWithNewline = { id in id >= 0 && Int(id) < ends.count && ends[Int(id)] }
-        base = c
     }
 
-    public func promptTokens(_ question: String) -> [Int32] {
-        model.tokenizer.encode(ChatTemplate.thinkingPrompt(question: question, system: options.system))
-    }
+    public func promptTokens(_ question: String) -> [Int32] { setup.promptTokens(question) }
 
     /// The budget for a prompt: the number given, or `auto` = context − prompt − closing tokens − 100.
-    public func budget(promptTokens n: Int) -> Int {
-        switch options.maxThinking {
-        case .tokens(let t): return t
-        case .auto: return max(0, transformer.capacity - n - base.closeLength - 100)
-        }
-    }
+    public func budget(promptTokens n: Int) -> Int { setup.budget(promptTokens: n, capacity: transformer.capacity) }
 
-    func result(_ ctl: BudgetForcing, started: Date) -> ThinkingResult {
-        let tok = model.tokenizer
-        return ThinkingResult(text: tok.decode(ctl.output.map(\.token)), thinking: tok.decode(ctl.tokens(.thinking)),
-                              answer: tok.decode(ctl.tokens(.answer)), thinkingTokens: ctl.thinkingTokens,
-                              answerTokens: ctl.answerTokens, waits: ctl.waitsUsed, maxWaits: ctl.config.waits, forcedEnd: ctl.forcedEnd,
-                              maxThinkingTokens: ctl.config.maxThinking, finish: ctl.finish, seconds: Date().timeIntervalSince(started))
-    }
+    func result(_ ctl: BudgetForcing, started: Date) -> ThinkingResult { setup.result(ctl, started: started) }
 }

@@ -57,11 +57,13 @@ public enum ModelLoader {
         }
     }
 
-    /// Just the tokenizer of a model (no weights are touched).
+    /// Just the tokenizer of a model (no weights are touched): a GGUF, a Hugging Face directory, or its
+    /// tokenizer.json itself.
     public static func loadTokenizer(_ path: String) throws -> Tokenizer {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw ModelFileError(path, "no such file or directory") }
         if isDir.boolValue { return try TokenizerLoader.load(tokenizerJSON: path + "/tokenizer.json") }
+        if path.hasSuffix(".json") { return try TokenizerLoader.load(tokenizerJSON: path) }
         return try TokenizerLoader.load(gguf: GGUFFile(path: path))
     }
 
