@@ -62,6 +62,14 @@ public enum CompletionAPI {
         return .object(f)
     }
 
+    /// One completions request to `server` through `client`: the body sent, the reply's ids read.
+    public static func complete(_ r: Request, client: HTTPClient, server: EndpointCheck.Server, vocabulary: Int,
+                                stopTexts: [String], what: String) throws -> Reply {
+        let sent = body(r, model: server.model, dialect: server.dialect, stopTexts: stopTexts)
+        let reply = try client.call("POST", "/v1/completions", json: sent, what: what)
+        return try parse(reply.body, vocabulary: vocabulary, what: what)
+    }
+
     /// The sampled token ids of a reply: llama.cpp lists them in `logprobs.content[].id`, vLLM (with
     /// `return_tokens_as_token_ids`) as `"token_id:N"` strings in `logprobs.tokens`. A reply with neither is
     /// an error: the server cannot say which tokens it produced.

@@ -21,7 +21,7 @@ public enum EndpointCheck {
 
     public static func run(_ client: HTTPClient, model: String, tokenizer: Tokenizer, needsLogitBias: Bool,
                            context override: Int?, connectTimeout: Double) throws -> Server {
-        let what = "\(client.base.absoluteString)"
+        let what = client.base.absoluteString
         let models: HTTPClient.Reply
         do {
             models = try client.call("GET", "/v1/models", what: what, timeout: connectTimeout)
@@ -46,7 +46,7 @@ public enum EndpointCheck {
         guard let context, context > 0 else {
             throw EndpointError("\(what) does not say its context length (neither /props n_ctx nor max_model_len): give --context")
         }
-        var server = Server(model: model, dialect: dialect, context: context)
+        let server = Server(model: model, dialect: dialect, context: context)
 
         // The probe: greedy, from ids of plain text the tokenizer round-trips.
         let probe = tokenizer.encode("The first five prime numbers are 2, 3,")
@@ -69,14 +69,11 @@ public enum EndpointCheck {
                 throw EndpointError("\(what) ignores logit_bias: --min-thinking-tokens cannot suppress the end of thinking there")
             }
         }
-        server.context = context
         return server
     }
 
     static func complete(_ client: HTTPClient, _ s: Server, _ r: CompletionAPI.Request, _ tok: Tokenizer, what: String) throws -> CompletionAPI.Reply {
-        let body = CompletionAPI.body(r, model: s.model, dialect: s.dialect, stopTexts: [])
-        let reply = try client.call("POST", "/v1/completions", json: body, what: what)
-        return try CompletionAPI.parse(reply.body, vocabulary: tok.vocabSize, what: what)
+        try CompletionAPI.complete(r, client: client, server: s, vocabulary: tok.vocabSize, stopTexts: [], what: what)
     }
 
     static func quoted(_ s: String) -> String { "\"" + s.prefix(80).replacingOccurrences(of: "\n", with: "\\n") + "\"" }

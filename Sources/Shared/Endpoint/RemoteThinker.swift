@@ -19,6 +19,8 @@ public final class RemoteThinker: ThinkingEngine {
     public let server: EndpointCheck.Server
     public let temperature: Float, topP: Float
     public let concurrency: Int
+    /// The text of each token a request can stop on (the end signals and answer stops), decoded once.
+    let stopText: [Int32: String]
     /// The context the server gives a sequence (budget auto and the room for forced closes).
     public var capacity: Int { server.context }
 
@@ -40,6 +42,7 @@ public final class RemoteThinker: ThinkingEngine {
         self.temperature = temperature
         self.topP = topP
         self.concurrency = concurrency
+        stopText = Dictionary(uniqueKeysWithValues: setup.base.endSignals.union(setup.base.answerStops).map { ($0, setup.tokenizer.decode([$0])) })
     }
 
     /// One budget-forced generation; `what` names the record in errors.
@@ -98,9 +101,8 @@ public final class RemoteThinker: ThinkingEngine {
 
     func complete(_ r: CompletionAPI.Request, what: String) throws -> CompletionAPI.Reply {
         lock.withLock { _requests += 1 }
-        let body = CompletionAPI.body(r, model: server.model, dialect: server.dialect, stopTexts: r.stopTokens.map { setup.tokenizer.decode([$0]) })
-        let reply = try client.call("POST", "/v1/completions", json: body, what: what)
-        return try CompletionAPI.parse(reply.body, vocabulary: setup.tokenizer.vocabSize, what: what)
+        return try CompletionAPI.complete(r, client: client, server: server, vocabulary: setup.tokenizer.vocabSize,
+                                          stopTexts: r.stopTokens.compactMap { stopText[$0] }, what: what)
     }
 
     /// Runs jobs from `next` (called on this thread only) with up to `concurrency` in flight, calling `done`
