@@ -8,7 +8,7 @@ MODEL=${1:?usage: scripts/peers.sh MODEL.gguf}
 CACHE=${PEERS:-${XDG_CACHE_HOME:-$HOME/.cache}/s1-swift/peers}
 VERSION=0.3.36
 BIN=$CACHE/bin
-TYPES=${TYPES:-"Q4_0 Q4_1 Q5_0 Q5_1 Q8_0 Q2_K Q3_K_M Q4_K_M Q5_K_M Q6_K IQ4_NL IQ4_XS F16 BF16"}
+TYPES=${TYPES-"Q4_0 Q4_1 Q5_0 Q5_1 Q8_0 Q2_K Q3_K_M Q4_K_M Q5_K_M Q6_K IQ4_NL IQ4_XS F16 BF16"}
 mkdir -p "$CACHE" "$BIN" "$CACHE/models"
 
 # The instruction sets are named from /proc/cpuinfo, not GGML_NATIVE: a VM may advertise AMX that faults when

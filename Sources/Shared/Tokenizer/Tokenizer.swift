@@ -23,7 +23,9 @@ public final class Tokenizer {
     let nfc: Bool
     public let bos: Int32?
     public let eos: Int32?
+    /// Pieces already encoded; the lock lets threads share one tokenizer (s1-think's endpoint workers, tests).
     private var cache: [[UInt8]: [Int32]] = [:]
+    private let cacheLock = NSLock()
 
     public init(tokens: [String], merges: [(String, String)], added: [(String, Int32, special: Bool)],
                 preTokenizer: PreTokenizer, ignoreMerges: Bool = false, nfc: Bool = false, unk: Int32? = nil,
@@ -104,15 +106,17 @@ public final class Tokenizer {
         let base = seg.startIndex
         for r in preTokenizer.split(scalars) {
             let piece = Array(seg[(base + offsets[r.lowerBound])..<(base + offsets[r.upperBound])])
-            if let hit = cache[piece] { out += hit; continue }
+            if let hit = cacheLock.withLock({ cache[piece] }) { out += hit; continue }
             var ids: [Int32] = []
             if ignoreMerges, let whole = vocab[String(piece.map { ByteLevel.byteToChar[Int($0)] })] {
                 ids = [whole]
             } else {
                 piece.withUnsafeBufferPointer { bpe.encode($0, into: &ids) }
             }
-            if cache.count > 100_000 { cache.removeAll(keepingCapacity: true) }
-            cache[piece] = ids
+            cacheLock.withLock {
+                if cache.count > 100_000 { cache.removeAll(keepingCapacity: true) }
+                cache[piece] = ids
+            }
             out += ids
         }
     }
