@@ -23,6 +23,8 @@ import Shared
         var honoursBias = true
         var countsPrompt = true
         var idsAsText = false
+        /// llama.cpp's way: a stop matched as text (<|im_start|>) is counted in usage but not listed in the ids.
+        var hidesStops = false
         var key: String? = nil
     }
 
@@ -55,9 +57,11 @@ import Shared
                     }
                 }
                 let stopped = out.last.map { stops.contains($0) || $0 == imEnd } ?? false
-                let ids = out.map { s.idsAsText ? tok.decode([Int32($0)]) : "token_id:\($0)" }
-                return .json(["choices": [["text": tok.decode(out.map(Int32.init)), "finish_reason": stopped ? "stop" : "length",
-                                           "logprobs": ["tokens": ids]]],
+                let listed = s.hidesStops && out.last == imStart && stops.contains(imStart) ? Array(out.dropLast()) : out
+                let ids = listed.map { s.idsAsText ? tok.decode([Int32($0)]) : "token_id:\($0)" }
+                let logprobs: Any = listed.isEmpty && s.hidesStops ? NSNull() : ["tokens": ids]
+                return .json(["choices": [["text": tok.decode(listed.map(Int32.init)), "finish_reason": stopped ? "stop" : "length",
+                                           "logprobs": logprobs]],
                               "usage": ["prompt_tokens": prompt.count + (s.countsPrompt ? 0 : 3), "completion_tokens": out.count]])
             default: return .json(["error": "not found"], status: 404)
             }
@@ -103,6 +107,17 @@ import Shared
         #expect(reqs[1]["prompt"] as? [Int] == prompt + ids(w) + ids("Wait") && reqs[1]["max_tokens"] as? Int == 100 - 3 - wait)
         #expect(reqs[3]["prompt"] as? [Int] == prompt + ids(w + "Wait" + w + "Wait" + w) + ids("<|im_start|>answer"))
         #expect(reqs[3]["stop_token_ids"] as? [Int] == [imEnd] && reqs[3]["max_tokens"] as? Int == 16)
+        // A server that leaves the matched stop out of the ids (llama.cpp), even as the reply's only token.
+        for run in [3, 0] {
+            let hiding = try fake(Script(run: run, hidesStops: true))
+            defer { hiding.stop() }
+            let shown = try fake(Script(run: run))
+            defer { shown.stop() }
+            let args = ["--max-thinking-tokens", "100", "--wait", "2", "--max-answer-tokens", "16"]
+            let h = try think(hiding.url, args, ["What is 6 * 7?"]), v = try think(shown.url, args, ["What is 6 * 7?"])
+            try #require(h.status == 0 && v.status == 0, "run \(run): \(h.stderr) \(v.stderr)")
+            #expect(stable(h.stdout) == stable(v.stdout), "run \(run)")
+        }
     }
 
     @Test func anExhaustedBudgetIsForcedClosedOverHTTP() throws {

@@ -27,6 +27,8 @@ public enum CompletionAPI {
         /// "stop" (a stop token, a stop string or EOS) or "length" (max_tokens reached).
         public var finish: String
         public var promptTokens: Int?
+        /// `usage.completion_tokens`: how many tokens the server sampled, reported or not.
+        public var completionTokens: Int?
         public var text: String
     }
 
@@ -67,7 +69,16 @@ public enum CompletionAPI {
                                 stopTexts: [String], what: String) throws -> Reply {
         let sent = body(r, model: server.model, dialect: server.dialect, stopTexts: stopTexts)
         let reply = try client.call("POST", "/v1/completions", json: sent, what: what)
-        return try parse(reply.body, vocabulary: vocabulary, what: what)
+        var parsed = try parse(reply.body, vocabulary: vocabulary, what: what)
+        // llama.cpp's server matches the stop texts after sampling and leaves the matched token out of the
+        // ids (usage still counts it; a reply of that token alone has `logprobs: null`). The token was one of
+        // this request's stops, and the controller treats those alike (each ends the thinking or the answer,
+        // and none is written), so the smallest stands for it.
+        if parsed.finish == "stop", let n = parsed.completionTokens, n == parsed.tokens.count + 1, let stop = r.stopTokens.min(),
+           !(parsed.tokens.last.map(r.stopTokens.contains) ?? false) {
+            parsed.tokens.append(stop)
+        }
+        return parsed
     }
 
     /// The sampled token ids of a reply: llama.cpp lists them in `logprobs.content[].id`, vLLM (with
@@ -99,8 +110,12 @@ public enum CompletionAPI {
                 return try token(v, vocabulary, what)
             }
         }
+        let completion = doc["usage"]?["completion_tokens"]?.int
+        // No logprobs at all: only a reply whose one sampled token was a stop the server did not list (above).
+        if ids == nil, finish == "stop", completion == 1, choice["logprobs"].map({ !$0.isObject && !$0.isArray }) ?? true { ids = [] }
         guard let ids else { throw EndpointError("\(what): the reply has no token ids (no `logprobs.content[].id` or `logprobs.tokens`)") }
-        return Reply(tokens: ids, finish: finish, promptTokens: doc["usage"]?["prompt_tokens"]?.int, text: choice["text"]?.string ?? "")
+        return Reply(tokens: ids, finish: finish, promptTokens: doc["usage"]?["prompt_tokens"]?.int, completionTokens: completion,
+                     text: choice["text"]?.string ?? "")
     }
 
     static func token(_ v: Int, _ vocabulary: Int, _ what: String) throws -> Int32 {
