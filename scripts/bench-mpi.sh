@@ -11,7 +11,7 @@ mkdir -p $W
 if ! command -v mpirun >/dev/null; then echo "(the MPI benchmark needs Open MPI: make deps)"; exit 0; fi
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 jq -c 'select((.problem | length) < 300) | {question: .problem, thinking_trajectories: [.solution], attempt: ("Answer: " + .answer)}' \
-  "$DATA/math500/test.jsonl" | head -16 > $W/records.jsonl
+  "$DATA/math500/test.jsonl" | awk "NR <= 16" > $W/records.jsonl   # awk reads to the end: no SIGPIPE under pipefail
 R=(--model "$MODEL" --epochs 1 --batch-size 4 --max-len 256 --lr 1e-5 --warmup-ratio 0 --threads 1 $W/records.jsonl)
 echo "== data-parallel s1-sft: SmolLM2-135M fp32, 4 steps of 4 examples × ≤256 tokens, 1 thread per rank =="
 rm -rf $W/one $W/two
