@@ -239,19 +239,40 @@ struct Traces: ParsableCommand {
     @Flag(help: "Replace traces a record already has (by default they are kept).")
     var overwrite = false
 
+    @Option(help: "Write the length-control training variant: tokens (TCC: \"Think for up to N tokens.\") or steps (SCC: a countdown of <|im_start|>K steps left before each step).")
+    var control: String?
+
+    @Option(help: "With --control tokens: the student's tokenizer (GGUF, Hugging Face directory or tokenizer.json) that counts the trace's tokens.")
+    var tokenizer: String?
+
     @OptionGroup var common: Common
+
+    func validate() throws {
+        if let c = control, ControlVariant(rawValue: c) == nil { throw ValidationError("--control is tokens or steps") }
+        if control == "tokens" && tokenizer == nil { throw ValidationError("--control tokens needs --tokenizer (N counts the trace's tokens)") }
+    }
 
     func run() throws {
         let tally = Tally(tool: "s1-filter traces")
         let src = TraceSource(from: from == "solution" ? .solution : .tag(from), overwrite: overwrite)
-        var kept = 0
+        let variant = control.flatMap(ControlVariant.init(rawValue:))
+        var kept = 0, controlled = 0
+        var tok: Tokenizer? = nil
+        try ToolMain.run(tally, summarize: false) { tok = try tokenizer.map { try ModelLoader.loadTokenizer($0) } }
         try ToolMain.filter(common.io, inputs: common.inputs, shard: common.sharding.value, tally: tally) { r in
             switch src.apply(r) {
-            case .set: return r
-            case .keptExisting: kept += 1; return r
+            case .set: break
+            case .keptExisting: kept += 1
             case .missing(let why): tally.drop(why); return nil
             }
+            switch variant?.apply(r, count: { tok?.encode($0).count ?? 0 }) {
+            case .alreadyControlled: controlled += 1
+            case .noTrace: tally.drop("no trace or question for --control"); return nil
+            case .set, nil: break
+            }
+            return r
         }
+        if controlled > 0 { Log.line("s1-filter traces: \(controlled) records already had a `control` variant and were left as they were") }
         if from == "solution" { Log.line("s1-filter traces: traces are reference solutions (teacher = \"solution\"), not model reasoning") }
         if kept > 0 { Log.line("s1-filter traces: \(kept) records kept the traces they had (--overwrite replaces them)") }
     }
