@@ -56,7 +56,7 @@ struct Think: ParsableCommand {
     @Option(help: "Samples per record (needs --temperature > 0), for majority voting.")
     var samples = 1
 
-    @Option(help: "Prompt-conditioned control: tokens:N, class:short or class:long (appended to the question).")
+    @Option(help: "Prompt-conditioned control: tokens:N (TCC), steps:N (SCC: thinking ends at <|im_start|>0), class:short or class:long (appended to the question).")
     var control: String?
 
     @Option(help: "Rejection sampling: resample until the thinking has at most this many tokens…")
@@ -144,7 +144,10 @@ struct Think: ParsableCommand {
         if batch < 1 || batch > 256 { throw ValidationError("--batch must be between 1 and 256") }
         if samples > 1 && temperature <= 0 { throw ValidationError("--samples > 1 needs --temperature > 0 (greedy samples are all the same)") }
         if rejectOver != nil && temperature <= 0 { throw ValidationError("--reject-over needs --temperature > 0 (a greedy retry repeats itself)") }
-        if let c = control, PromptControl(c) == nil { throw ValidationError("--control is tokens:N, class:short or class:long") }
+        if let c = control, PromptControl(c) == nil { throw ValidationError("--control is tokens:N, steps:N, class:short or class:long") }
+        if let c = control, case .steps = PromptControl(c), wait > 0, waitString.isEmpty {
+            throw ValidationError("--control steps:N with --wait needs a non-empty --wait-string (the step marker is taken back and replaced by it)")
+        }
         if wait < 0 || minThinkingTokens < 0 || maxAnswerTokens < 1 || maxTries < 1 { throw ValidationError("counts must not be negative") }
         if maxTries > 4000 { throw ValidationError("--max-tries must be at most 4000") }
         if !temperature.isFinite || temperature < 0 { throw ValidationError("--temperature must be a finite number, not negative") }
@@ -277,6 +280,7 @@ extension Think {
         opts.minThinking = minThinkingTokens
         opts.waits = wait
         opts.waitString = waitString
+        if let c = control, case .steps = PromptControl(c) { opts.steps = true }
         opts.maxAnswer = maxAnswerTokens
         opts.system = system
         let doneIDs = try skip.reduce(into: Set<String>()) { $0.formUnion(try Self.ids(in: $1)) }
@@ -287,7 +291,8 @@ extension Think {
         let showProgress = self.progress || isatty(2) != 0
         let progress = Progress(enabled: showProgress, total: showProgress ? LineReader.countRecords(inputs) : nil)
         // With --endpoint every output says where it was decoded (the URL, never a key).
-        let site: [(String, JSONValue)] = endpoint.map { [("endpoint", .string($0))] } ?? []
+        // …and, with --control, which length control the prompt carried (tokens:N, steps:N, class:…).
+        let site: [(String, JSONValue)] = (endpoint.map { [("endpoint", .string($0))] } ?? []) + (control.map { [("control", .string($0))] } ?? [])
 
         // Records in flight, by input index; each job id encodes (record index, sample, try).
         var records: [Int: (record: Record, prompt: [Int32], key: String, outputs: [JSONValue?])] = [:]

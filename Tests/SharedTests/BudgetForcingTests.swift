@@ -33,9 +33,40 @@ import Shared
                 if s && c.endSignals.contains(tok) { tok = 5 }   // masked: the model's next choice
                 if ctl.accept(tok) { fed.append(tok) }
             case .force(let t): fed += t
+            case .rewind(let n): fed.removeLast(n)
             case .finish: return (ctl, fed, suppressed)
             }
         }
+    }
+
+    /// SCC (step marker 1 = <|im_start|>, 80 = "0"): only <|im_start|>0 or <|im_end|> ends the thinking.
+    func scc(_ c: BudgetForcing.Config) -> BudgetForcing.Config {
+        var c = c
+        c.endSignals = [2]
+        c.stepMarker = 1
+        c.stepEnd = [80]
+        return c
+    }
+
+    @Test func sccThinkingEndsAtTheMarkerFollowedByZeroAndTakesTheMarkerBack() {
+        let (c, fed, _) = run(scc(config(max: 100)), [10, 1, 20, 30, 1, 80, 40, 2])
+        #expect(c.tokens(.thinking) == [10, 1, 20, 30] && c.thinkingTokens == 4)
+        #expect(c.tokens(.delimiter) == [1, 50] && c.tokens(.answer) == [40] && c.finish == "eos")
+        #expect(fed == [10, 1, 20, 30, 1, 50, 40])   // the marker before 0 was fed, then taken back for the delimiter
+    }
+
+    @Test func sccComposesWithWaitsAndTheBudget() {
+        let (w, fed, _) = run(scc(config(max: 100, waits: 1)), [10, 1, 80, 20, 1, 80, 40, 2])
+        #expect(w.tokens(.thinking) == [10, 70, 71, 20] && w.waitsUsed == 1 && w.thinkingTokens == 4)
+        #expect(fed == [10, 70, 71, 20, 1, 50, 40])
+        // <|im_end|> still ends it; a marker before the minimum is thinking like any token.
+        let (e, _, _) = run(scc(config(max: 100)), [10, 2, 40, 2])
+        #expect(e.tokens(.thinking) == [10] && e.tokens(.answer) == [40])
+        let (m, _, _) = run(scc(config(max: 100, min: 4)), [1, 80, 20, 30, 1, 80, 40, 2])
+        #expect(m.tokens(.thinking) == [1, 80, 20, 30] && m.tokens(.answer) == [40])
+        // The budget cuts a step short as it cuts plain thinking.
+        let (b, _, _) = run(scc(config(max: 3)), [1, 20, 21, 22, 1, 80])
+        #expect(b.forcedEnd && b.thinkingTokens == 3 && b.tokens(.answer).prefix(3) == [10, 60, 61])
     }
 
     @Test func naturalEndClosesWithTheAnswerDelimiter() {

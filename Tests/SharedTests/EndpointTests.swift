@@ -25,6 +25,8 @@ import Shared
         var idsAsText = false
         /// llama.cpp's way: a stop matched as text (<|im_start|>) is counted in usage but not listed in the ids.
         var hidesStops = false
+        /// An SCC model: each thinking run ends with <|im_start|>0 instead of <|im_start|>.
+        var sccEnd = false
         var key: String? = nil
     }
 
@@ -32,6 +34,7 @@ import Shared
         let tok = self.tok, imStart = self.imStart, imEnd = self.imEnd
         let words = s.words.flatMap { tok.encode($0) }.map(Int.init)
         let answer = tok.encode(s.answer).map(Int.init)
+        let delimiter = tok.encode("<|im_start|>answer").map(Int.init), zero = tok.encode("0").map(Int.init)
         return try LoopbackHTTP { r in
             if let key = s.key, !r.head.components(separatedBy: "\r\n").contains("Authorization: Bearer \(key)") {
                 return .json(["error": "bad key in \(r.head.components(separatedBy: "\r\n").first { $0.hasPrefix("Authorization") } ?? "")"], status: 401)
@@ -45,12 +48,13 @@ import Shared
                 let bias = (j["logit_bias"] as? [String: Int] ?? [:]).filter { $0.value <= -100 }.keys.compactMap { Int($0) }
                 let forbidden = s.honoursBias ? Set(bias) : []
                 var out: [Int] = []
-                if stops.contains(imEnd) && !stops.contains(imStart) {
+                let answering = prompt.indices.contains { prompt[$0...].starts(with: delimiter) }
+                if answering {
                     out = Array((answer + [imEnd]).prefix(n))
                 } else {
                     var i = 0
                     while out.count < n {
-                        if out.count == s.run && !forbidden.contains(imStart) { out.append(imStart); break }
+                        if out.count == s.run && !forbidden.contains(imStart) { out += Array(([imStart] + (s.sccEnd ? zero : [])).prefix(n - out.count)); break }
                         let w = words[i % words.count]
                         i += 1
                         if !forbidden.contains(w) { out.append(w) }
@@ -118,6 +122,25 @@ import Shared
             try #require(h.status == 0 && v.status == 0, "run \(run): \(h.stderr) \(v.stderr)")
             #expect(stable(h.stdout) == stable(v.stdout), "run \(run)")
         }
+    }
+
+    @Test func sccEndsAtTheMarkerFollowedByZeroAndTakesTheMarkerBackOverHTTP() throws {
+        try #require(FileManager.default.fileExists(atPath: Support.smolModel), "make model")
+        let server = try fake(Script(sccEnd: true))
+        defer { server.stop() }
+        let r = try think(server.url, ["--max-thinking-tokens", "100", "--wait", "1", "--max-answer-tokens", "16", "--control", "steps:4"], ["Q?"])
+        try #require(r.status == 0, "\(r.stderr)")
+        let o = try #require(outputs(r).first)
+        let w = " so then so"
+        #expect(o["thinking"] as? String == w + "Wait" + w && o["waits"] as? Int == 1 && o["control"] as? String == "steps:4")
+        #expect(o["answer"] as? String == "\n42" && o["forced_end"] as? Bool == false)
+        let reqs = thinkingRequests(server)
+        try #require(reqs.count == 3)
+        let prompt = ids(ChatTemplate.thinkingPrompt(question: "Q?\n\nThink for up to 4 steps."))
+        #expect(reqs[0]["prompt"] as? [Int] == prompt && reqs[0]["stop_token_ids"] as? [Int] == [imEnd])
+        // The marker before 0 was taken back: the wait follows the step's words directly.
+        #expect(reqs[1]["prompt"] as? [Int] == prompt + ids(w) + ids("Wait"))
+        #expect(reqs[2]["prompt"] as? [Int] == prompt + ids(w + "Wait" + w) + ids("<|im_start|>answer"))
     }
 
     @Test func anExhaustedBudgetIsForcedClosedOverHTTP() throws {

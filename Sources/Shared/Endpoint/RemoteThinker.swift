@@ -60,6 +60,9 @@ public final class RemoteThinker: ThinkingEngine {
             case .force(let toks):
                 sequence += toks
                 queue = []
+            case .rewind(let n):
+                sequence.removeLast(n)
+                queue = []
             case .sample(let suppress):
                 if queue.isEmpty {
                     let used = sequence.count - prompt.count

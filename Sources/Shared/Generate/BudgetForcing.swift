@@ -8,6 +8,10 @@
 ///
 /// Every thinking token counts against the budget, forced wait tokens included. While fewer than
 /// `minThinking` thinking tokens exist the end signals are suppressed (the driver masks their logits).
+///
+/// Step-conditional control (SCC, `stepMarker` set): `<|im_start|>` opens a step (`<|im_start|>K steps left`)
+/// and is thinking; the end signal is `<|im_start|>` followed by a `stepEnd` token (`0`). Then the marker,
+/// already fed to the model, is taken back (`.rewind(1)`) and the end is handled as any end signal.
 public struct BudgetForcing {
     public struct Config {
         public var maxThinking: Int
@@ -27,6 +31,10 @@ public struct BudgetForcing {
         public var maxAnswer: Int = 4096
         /// Tokens the sequence may still grow by (context length minus the prompt).
         public var room: Int = .max
+        /// SCC: the step marker (`<|im_start|>`, then not an end signal) and the tokens after it that end
+        /// the thinking (those whose text starts with `0`).
+        public var stepMarker: Int32? = nil
+        public var stepEnd: Set<Int32> = []
 
         public init(maxThinking: Int, endSignals: Set<Int32>, answerDelimiter: [Int32], newline: [Int32],
                     finalAnswer: [Int32], answerStops: Set<Int32>) {
@@ -54,6 +62,8 @@ public struct BudgetForcing {
         case sample(suppressEnd: Bool)
         /// Feed these tokens (already recorded in `output`) without sampling.
         case force([Int32])
+        /// Take back the last n tokens fed (sequence and KV cache); a `.force` always follows.
+        case rewind(Int)
         /// Generation is over; finish is "eos" or "length".
         case finish(String)
     }
@@ -68,12 +78,17 @@ public struct BudgetForcing {
     /// Every token after the prompt, forced ones included, with its role.
     public private(set) var output: [(token: Int32, role: Role)] = []
     private var pending: [Int32] = []
+    private var rewinding = 0
 
     public init(_ c: Config) { config = c }
 
     private var used: Int { output.count }
 
     public mutating func next() -> Action {
+        if rewinding > 0 {
+            defer { rewinding = 0 }
+            return .rewind(rewinding)
+        }
         if !pending.isEmpty {
             defer { pending = [] }
             return .force(pending)
@@ -110,14 +125,15 @@ public struct BudgetForcing {
         switch phase {
         case .thinking:
             if config.endSignals.contains(token) && thinkingTokens >= config.minThinking {
-                if waitsUsed < config.waits && thinkingTokens + config.waitTokens.count <= config.maxThinking {
-                    waitsUsed += 1
-                    thinkingTokens += config.waitTokens.count
-                    record(config.waitTokens, .thinking)
-                } else {
-                    record(config.answerDelimiter, .delimiter)
-                    phase = .answering
-                }
+                endThinking()
+                return false
+            }
+            if let marker = config.stepMarker, config.stepEnd.contains(token), let last = output.last,
+               last.token == marker, last.role == .thinking, thinkingTokens - 1 >= config.minThinking {
+                output.removeLast()
+                thinkingTokens -= 1
+                rewinding = 1
+                endThinking()
                 return false
             }
             thinkingTokens += 1
@@ -134,6 +150,18 @@ public struct BudgetForcing {
             return true
         case .done:
             return false
+        }
+    }
+
+    /// The model ended its thinking: a wait if one is left and fits, else the answer delimiter.
+    private mutating func endThinking() {
+        if waitsUsed < config.waits && thinkingTokens + config.waitTokens.count <= config.maxThinking {
+            waitsUsed += 1
+            thinkingTokens += config.waitTokens.count
+            record(config.waitTokens, .thinking)
+        } else {
+            record(config.answerDelimiter, .delimiter)
+            phase = .answering
         }
     }
 

@@ -101,6 +101,9 @@ public final class ContinuousBatcher {
                     case .force(let toks):
                         active[i].input = toks
                         break drive
+                    case .rewind(let n):
+                        // The KV entries past the new position are overwritten by the forced tokens that follow.
+                        active[i].pos -= n
                     case .finish:
                         finished.append(i)
                         break drive

@@ -1,14 +1,14 @@
 /// The paper's prompt-conditioned length control (Table 3): the instruction appended to the question.
 public enum PromptControl: Equatable {
     case tokens(Int)
-    /// SCC. Training data exists (`ControlVariant`); `init(_:)` does not parse `steps:N` yet, because s1-think
-    /// has no SCC end of thinking (`<|im_start|>0`) and would stop at the first step marker.
+    /// SCC: the model counts its steps down (`<|im_start|>K steps left`); its thinking ends at `<|im_start|>0`.
     case steps(Int)
     case short, long
 
-    /// `tokens:N`, `class:short` or `class:long`.
+    /// `tokens:N`, `steps:N`, `class:short` or `class:long`.
     public init?(_ spec: String) {
         if spec.hasPrefix("tokens:"), let n = Int(spec.dropFirst(7)), n > 0 { self = .tokens(n); return }
+        if spec.hasPrefix("steps:"), let n = Int(spec.dropFirst(6)), n > 0 { self = .steps(n); return }
         switch spec {
         case "class:short": self = .short
         case "class:long": self = .long

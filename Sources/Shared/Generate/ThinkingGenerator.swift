@@ -9,6 +9,8 @@ public struct ThinkingOptions {
     public var waitString = "Wait"
     public var maxAnswer = 4096
     public var system = ChatTemplate.defaultSystem
+    /// Step-conditional control (`--control steps:N`): the thinking ends at `<|im_start|>0`, not at `<|im_start|>`.
+    public var steps = false
     public init() {}
 }
 

@@ -24,6 +24,12 @@ public struct ThinkingSetup {
         c.waits = options.waits
         c.waitTokens = tok.encode(options.waitString)
         c.maxAnswer = options.maxAnswer
+        if options.steps {
+            // SCC: <|im_start|> opens the next step ("<|im_start|>K steps left"); <|im_start|>0 ends the thinking.
+            c.endSignals = [imEnd]
+            c.stepMarker = imStart
+            c.stepEnd = Set((0..<tok.vocabSize).map(Int32.init).filter { tok.bytes(of: $0).first == UInt8(ascii: "0") && !tok.specialIDs.contains($0) })
+        }
         let ends = (0..<tok.vocabSize).map { tok.bytes(of: Int32($0)).last == 0x0A }
         c.endsWithNewline = { id in id >= 0 && Int(id) < ends.count && ends[Int(id)] }
         base = c
