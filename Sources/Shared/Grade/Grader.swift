@@ -11,7 +11,7 @@ public enum Grader {
     public static func runKey(_ o: JSONRef, in r: Record) throws -> RunKey {
         // A run is identified by its --wait setting (`max_waits`); outputs without it fall back to `waits`.
         RunKey(model: o["model"]?.string ?? "?", budget: try count(o, "max_thinking_tokens", r),
-               waits: try count(o, "max_waits", r) ?? count(o, "waits", r) ?? 0)
+               waits: try count(o, "max_waits", r) ?? count(o, "waits", r) ?? 0, control: o["control"]?.string)
     }
 
     /// Token and wait counts are at most 2^32: sums over millions of outputs cannot wrap.
@@ -31,9 +31,32 @@ public enum Grader {
         public var model: String
         public var budget: Int?
         public var waits: Int
+        /// The prompt's length control (s1-think --control: `tokens:N`, `steps:N`, `class:…`), if any.
+        public var control: String? = nil
         public static func < (a: RunKey, b: RunKey) -> Bool {
-            (a.model, a.budget ?? -1, a.waits) < (b.model, b.budget ?? -1, b.waits)
+            (a.model, a.control ?? "", a.budget ?? -1, a.waits) < (b.model, b.control ?? "", b.budget ?? -1, b.waits)
         }
+
+        /// The paper's Table 3 method: TCC, SCC, CCC, or BF (budget forcing alone) without a control.
+        public var method: String {
+            guard let c = control else { return "BF" }
+            if c.hasPrefix("tokens:") { return "TCC" }
+            if c.hasPrefix("steps:") { return "SCC" }
+            return "CCC"
+        }
+
+        /// The thinking-token limit Control checks: TCC's N; SCC's N steps at the paper's proxy of 100 tokens
+        /// per step; none for CCC; the budget otherwise.
+        public var limit: Int? {
+            guard let c = control else { return budget }
+            if c.hasPrefix("tokens:") { return Int(c.dropFirst(7)) }
+            if c.hasPrefix("steps:") { return Int(c.dropFirst(6)).map { $0 * 100 } }
+            return nil
+        }
+
+        /// How reports name the group of runs Control / Scaling / Performance compare: the model tag, with
+        /// the method when it is not plain budget forcing.
+        public var group: String { method == "BF" ? model : "\(model) · \(method)" }
     }
 
     public static func grade(_ r: Record) throws {

@@ -6,7 +6,8 @@ public struct Report {
     public struct Run {
         public var key: Grader.RunKey
         public var n = 0, correct = 0, thinkingTokens = 0
-        public var withinBudget = true
+        /// Every output's thinking stayed within the run's limit (`RunKey.limit`).
+        public var withinLimit = true
         /// Per record: correctness of its samples in order (for maj@k / cov@k).
         public var samples: [[Bool]] = []
         public var majorityAtK: [Int: (Int, Int)] = [:]   // k → (correct, records)
@@ -15,7 +16,7 @@ public struct Report {
         public var records: [String: Bootstrap.Tally] = [:]
         /// The accuracy's 95 % bootstrap interval over the run's records.
         public var interval: (Double, Double)? {
-            Bootstrap.interval(records.keys.sorted().map { records[$0]! }, stream: "\(key.model)/\(key.budget ?? -1)/\(key.waits)")
+            Bootstrap.interval(records.keys.sorted().map { records[$0]! }, stream: "\(key.model)/\(key.budget ?? -1)/\(key.waits)" + (key.control.map { "/\($0)" } ?? ""))
         }
         public var meanThinking: Double { n > 0 ? Double(thinkingTokens) / Double(n) : 0 }
     }
@@ -41,7 +42,7 @@ public struct Report {
             run.records[recordKey, default: (0, 0)].n += 1
             let t = try Grader.count(o, "thinking_tokens", r) ?? 0
             run.thinkingTokens += t
-            if let b = k.budget, t > b { run.withinBudget = false }
+            if let b = k.limit, t > b { run.withinLimit = false }
             runs[k] = run
             bySource[source, default: [:]][k, default: (0, 0)].n += 1
             bySource[source, default: [:]][k, default: (0, 0)].correct += ok ? 1 : 0
@@ -67,13 +68,14 @@ public struct Report {
     /// smallest, over the records both runs hold, with the paired bootstrap interval (the paper's Table 2).
     public struct Gain {
         public var model: String, waits: Int, from: Int, to: Int, records: Int
+        public var control: String? = nil
         public var gain: Double
         public var interval: (Double, Double)?
     }
 
     public var gains: [Gain] {
         var out: [Gain] = []
-        let groups = Dictionary(grouping: orderedRuns.filter { $0.key.budget != nil }) { "\($0.key.model)\u{0}\($0.key.waits)" }
+        let groups = Dictionary(grouping: orderedRuns.filter { $0.key.budget != nil }) { "\($0.key.model)\u{0}\($0.key.waits)" + ($0.key.control.map { "\u{0}\($0)" } ?? "") }
         for k in groups.keys.sorted() {
             let g = groups[k]!.sorted { $0.key.budget! < $1.key.budget! }
             guard let lo = g.first, let hi = g.last, lo.key.budget != hi.key.budget else { continue }
@@ -82,16 +84,16 @@ public struct Report {
             let pairs = common.map { (a: lo.records[$0]!, b: hi.records[$0]!) }
             func acc(_ t: [Bootstrap.Tally]) -> Double { Double(t.reduce(0) { $0 + $1.correct }) / Double(max(1, t.reduce(0) { $0 + $1.n })) }
             out.append(Gain(model: lo.key.model, waits: lo.key.waits, from: lo.key.budget!, to: hi.key.budget!, records: common.count,
-                            gain: acc(pairs.map(\.b)) - acc(pairs.map(\.a)),
+                            control: lo.key.control, gain: acc(pairs.map(\.b)) - acc(pairs.map(\.a)),
                             interval: Bootstrap.pairedInterval(pairs, stream: "gain/\(k)")))
         }
         return out
     }
 
-    /// Control: fraction of budgeted runs whose thinking stayed within the budget.
+    /// Control: fraction of the runs with a limit (budget, TCC's N, SCC's 100·N) whose thinking stayed within it.
     public static func control(_ rs: [Run]) -> Double? {
-        let budgeted = rs.filter { $0.key.budget != nil }
-        return budgeted.isEmpty ? nil : Double(budgeted.filter(\.withinBudget).count) / Double(budgeted.count)
+        let limited = rs.filter { $0.key.limit != nil }
+        return limited.isEmpty ? nil : Double(limited.filter(\.withinLimit).count) / Double(limited.count)
     }
 
     /// Scaling: mean over pairs b > a (by mean thinking tokens) of Δaccuracy / Δtokens, per 1,000 tokens.
@@ -123,12 +125,12 @@ public struct Report {
         func num(_ d: Double?) -> JSONValue { d.map { .double(($0 * 1e6).rounded() / 1e6) } ?? .null }
         var m: [(String, JSONValue)] = [("runs", .array(rs.map { r in
             .object([("model", .string(r.key.model)), ("max_thinking_tokens", r.key.budget.map { .int($0) } ?? .null),
-                     ("waits", .int(r.key.waits)), ("n", .int(r.n)), ("records", .int(r.records.count)), ("accuracy", num(r.accuracy)),
+                     ("waits", .int(r.key.waits)), ("length_control", r.key.control.map { .string($0) } ?? .null), ("method", .string(r.key.method)), ("n", .int(r.n)), ("records", .int(r.records.count)), ("accuracy", num(r.accuracy)),
                      ("accuracy_ci95", r.interval.map { .array([num($0.0), num($0.1)]) } ?? .null),
                      ("mean_thinking_tokens", num(r.meanThinking))])
         }))]
         m.append(("budget_gains", .array(gains.map { g in
-            .object([("model", .string(g.model)), ("waits", .int(g.waits)), ("from_budget", .int(g.from)), ("to_budget", .int(g.to)),
+            .object([("model", .string(g.model)), ("waits", .int(g.waits)), ("length_control", g.control.map { .string($0) } ?? .null), ("from_budget", .int(g.from)), ("to_budget", .int(g.to)),
                      ("records", .int(g.records)), ("gain", num(g.gain)), ("gain_ci95", g.interval.map { .array([num($0.0), num($0.1)]) } ?? .null)])
         })))
         m.append(("bootstrap", .object([("resamples", .int(Bootstrap.resamples)), ("unit", .string("problems (records), paired for gains"))])))
@@ -140,13 +142,16 @@ public struct Report {
                                          ("n", .int(v.n)), ("accuracy", num(Double(v.correct) / Double(max(1, v.n))))])
             }
         })))
-        // Control / Scaling / Performance compare a model's runs with each other: scalars for one model
-        // tag, objects keyed by tag when the input holds several.
-        let models = Array(Set(rs.map(\.key.model))).sorted()
+        // Control / Scaling / Performance compare the runs of one group (a model tag and its length-control
+        // method, RunKey.group) with each other: scalars for one group, objects keyed by group for several.
+        let groups = Array(Set(rs.map(\.key.group))).sorted()
         for (name, f) in [("control", Self.control), ("scaling", Self.scaling), ("performance", Self.performance)] as [(String, ([Run]) -> Double?)] {
-            if models.count == 1 { m.append((name, num(f(rs)))) } else {
-                m.append((name, .object(models.map { mod in (mod, num(f(rs.filter { $0.key.model == mod }))) })))
+            if groups.count == 1 { m.append((name, num(f(rs)))) } else {
+                m.append((name, .object(groups.map { g in (g, num(f(rs.filter { $0.key.group == g }))) })))
             }
+        }
+        if rs.contains(where: { $0.key.method == "SCC" }) {
+            m.append(("scc_control_proxy", .string("SCC's Control counts 100 thinking tokens per step of its limit (the paper's proxy)")))
         }
         let sampled = rs.filter { !$0.majorityAtK.isEmpty }
         if !sampled.isEmpty {
@@ -166,15 +171,15 @@ public struct Report {
         let rs = orderedRuns
         func pct(_ d: Double) -> String { String(format: "%.1f%%", d * 100) }
         func range(_ i: (Double, Double)?) -> String { i.map { String(format: "[%.1f, %.1f]", $0.0 * 100, $0.1 * 100) } ?? "–" }
-        var s = "| model | max thinking tokens | waits | n | accuracy | 95% CI | mean thinking tokens |\n|---|---:|---:|---:|---:|---:|---:|\n"
+        var s = "| model | control | max thinking tokens | waits | n | accuracy | 95% CI | mean thinking tokens |\n|---|---|---:|---:|---:|---:|---:|---:|\n"
         for r in rs {
-            s += "| \(r.key.model) | \(r.key.budget.map(String.init) ?? "–") | \(r.key.waits) | \(r.n) | \(pct(r.accuracy)) | \(range(r.interval)) | \(String(format: "%.0f", r.meanThinking)) |\n"
+            s += "| \(r.key.model) | \(r.key.control ?? "–") | \(r.key.budget.map(String.init) ?? "–") | \(r.key.waits) | \(r.n) | \(pct(r.accuracy)) | \(range(r.interval)) | \(String(format: "%.0f", r.meanThinking)) |\n"
         }
         let gs = gains
         if !gs.isEmpty {
             s += "\n| model | waits | budget | problems | accuracy gain (points) | 95% CI (paired) |\n|---|---:|---|---:|---:|---:|\n"
             for g in gs {
-                s += "| \(g.model) | \(g.waits) | \(g.from) → \(g.to) | \(g.records) | \(String(format: "%+.1f", g.gain * 100)) | \(range(g.interval)) |\n"
+                s += "| \(g.model)\(g.control.map { " (\($0))" } ?? "") | \(g.waits) | \(g.from) → \(g.to) | \(g.records) | \(String(format: "%+.1f", g.gain * 100)) | \(range(g.interval)) |\n"
             }
         }
         s += "\nIntervals: percentile bootstrap over problems, \(Bootstrap.resamples) seeded resamples; gains resample both runs' problems together.\n"
@@ -193,10 +198,11 @@ public struct Report {
             }
         }
         s += "\n"
-        for mod in Array(Set(rs.map(\.key.model))).sorted() {
-            let sub = rs.filter { $0.key.model == mod }
-            s += "\(mod): Control \(Self.control(sub).map(pct) ?? "–")  ·  Scaling \(Self.scaling(sub).map { String(format: "%.2f points per 1,000 tokens", $0 * 100) } ?? "–")  ·  Performance \(Self.performance(sub).map(pct) ?? "–")\n"
+        for g in Array(Set(rs.map(\.key.group))).sorted() {
+            let sub = rs.filter { $0.key.group == g }
+            s += "\(g): Control \(Self.control(sub).map(pct) ?? "–")  ·  Scaling \(Self.scaling(sub).map { String(format: "%.2f points per 1,000 tokens", $0 * 100) } ?? "–")  ·  Performance \(Self.performance(sub).map(pct) ?? "–")\n"
         }
+        if rs.contains(where: { $0.key.method == "SCC" }) { s += "SCC's Control counts 100 thinking tokens per step of its limit (the paper's proxy).\n" }
         return s
     }
 
