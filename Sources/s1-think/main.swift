@@ -346,7 +346,7 @@ extension Think {
                 issue.insert((r, k, t + 1), at: 0)
                 return
             }
-            let extra: [(String, JSONValue)] = site + (rejectOver == nil ? [] : [("tries", .int(t + 1))])
+            let extra: [(String, JSONValue)] = site + (rejectOver.map { [("tries", .int(t + 1)), ("reject_over", .int($0))] } ?? [])
             records[r]!.outputs[k] = result.json(model: name, extra: extra)
             try flush()
             progress.update(records: written, tokens: engine.tokensDone)

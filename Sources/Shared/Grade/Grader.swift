@@ -11,7 +11,8 @@ public enum Grader {
     public static func runKey(_ o: JSONRef, in r: Record) throws -> RunKey {
         // A run is identified by its --wait setting (`max_waits`); outputs without it fall back to `waits`.
         RunKey(model: o["model"]?.string ?? "?", budget: try count(o, "max_thinking_tokens", r),
-               waits: try count(o, "max_waits", r) ?? count(o, "waits", r) ?? 0, control: o["control"]?.string)
+               waits: try count(o, "max_waits", r) ?? count(o, "waits", r) ?? 0, control: o["control"]?.string,
+               rejectOver: try count(o, "reject_over", r))
     }
 
     /// Token and wait counts are at most 2^32: sums over millions of outputs cannot wrap.
@@ -33,12 +34,15 @@ public enum Grader {
         public var waits: Int
         /// The prompt's length control (s1-think --control: `tokens:N`, `steps:N`, `class:…`), if any.
         public var control: String? = nil
+        /// Rejection sampling's limit (s1-think --reject-over), if the run used it.
+        public var rejectOver: Int? = nil
         public static func < (a: RunKey, b: RunKey) -> Bool {
-            (a.model, a.control ?? "", a.budget ?? -1, a.waits) < (b.model, b.control ?? "", b.budget ?? -1, b.waits)
+            (a.model, a.control ?? "", a.rejectOver ?? -1, a.budget ?? -1, a.waits) < (b.model, b.control ?? "", b.rejectOver ?? -1, b.budget ?? -1, b.waits)
         }
 
-        /// The paper's Table 3 method: TCC, SCC, CCC, or BF (budget forcing alone) without a control.
+        /// The paper's Table 3 method: TCC, SCC, CCC, RS (rejection sampling), or BF (budget forcing alone).
         public var method: String {
+            if rejectOver != nil && control == nil { return "RS" }
             guard let c = control else { return "BF" }
             if c.hasPrefix("tokens:") { return "TCC" }
             if c.hasPrefix("steps:") { return "SCC" }
@@ -46,8 +50,9 @@ public enum Grader {
         }
 
         /// The thinking-token limit Control checks: TCC's N; SCC's N steps at the paper's proxy of 100 tokens
-        /// per step; none for CCC; the budget otherwise.
+        /// per step; none for CCC; RS's --reject-over; the budget otherwise.
         public var limit: Int? {
+            if let r = rejectOver, control == nil { return r }
             guard let c = control else { return budget }
             if c.hasPrefix("tokens:") { return Int(c.dropFirst(7)) }
             if c.hasPrefix("steps:") { return Int(c.dropFirst(6)).map { $0 * 100 } }

@@ -16,7 +16,7 @@ public struct Report {
         public var records: [String: Bootstrap.Tally] = [:]
         /// The accuracy's 95 % bootstrap interval over the run's records.
         public var interval: (Double, Double)? {
-            Bootstrap.interval(records.keys.sorted().map { records[$0]! }, stream: "\(key.model)/\(key.budget ?? -1)/\(key.waits)" + (key.control.map { "/\($0)" } ?? ""))
+            Bootstrap.interval(records.keys.sorted().map { records[$0]! }, stream: "\(key.model)/\(key.budget ?? -1)/\(key.waits)" + (key.control.map { "/\($0)" } ?? "") + (key.rejectOver.map { "/rs\($0)" } ?? ""))
         }
         public var meanThinking: Double { n > 0 ? Double(thinkingTokens) / Double(n) : 0 }
     }
@@ -75,7 +75,7 @@ public struct Report {
 
     public var gains: [Gain] {
         var out: [Gain] = []
-        let groups = Dictionary(grouping: orderedRuns.filter { $0.key.budget != nil }) { "\($0.key.model)\u{0}\($0.key.waits)" + ($0.key.control.map { "\u{0}\($0)" } ?? "") }
+        let groups = Dictionary(grouping: orderedRuns.filter { $0.key.budget != nil }) { "\($0.key.model)\u{0}\($0.key.waits)" + ($0.key.control.map { "\u{0}\($0)" } ?? "") + ($0.key.rejectOver.map { "\u{0}rs\($0)" } ?? "") }
         for k in groups.keys.sorted() {
             let g = groups[k]!.sorted { $0.key.budget! < $1.key.budget! }
             guard let lo = g.first, let hi = g.last, lo.key.budget != hi.key.budget else { continue }
@@ -125,7 +125,8 @@ public struct Report {
         func num(_ d: Double?) -> JSONValue { d.map { .double(($0 * 1e6).rounded() / 1e6) } ?? .null }
         var m: [(String, JSONValue)] = [("runs", .array(rs.map { r in
             .object([("model", .string(r.key.model)), ("max_thinking_tokens", r.key.budget.map { .int($0) } ?? .null),
-                     ("waits", .int(r.key.waits)), ("length_control", r.key.control.map { .string($0) } ?? .null), ("method", .string(r.key.method)), ("n", .int(r.n)), ("records", .int(r.records.count)), ("accuracy", num(r.accuracy)),
+                     ("waits", .int(r.key.waits)), ("length_control", r.key.control.map { .string($0) } ?? .null), ("reject_over", r.key.rejectOver.map { .int($0) } ?? .null),
+                     ("method", .string(r.key.method)), ("n", .int(r.n)), ("records", .int(r.records.count)), ("accuracy", num(r.accuracy)),
                      ("accuracy_ci95", r.interval.map { .array([num($0.0), num($0.1)]) } ?? .null),
                      ("mean_thinking_tokens", num(r.meanThinking))])
         }))]
@@ -173,7 +174,7 @@ public struct Report {
         func range(_ i: (Double, Double)?) -> String { i.map { String(format: "[%.1f, %.1f]", $0.0 * 100, $0.1 * 100) } ?? "–" }
         var s = "| model | control | max thinking tokens | waits | n | accuracy | 95% CI | mean thinking tokens |\n|---|---|---:|---:|---:|---:|---:|---:|\n"
         for r in rs {
-            s += "| \(r.key.model) | \(r.key.control ?? "–") | \(r.key.budget.map(String.init) ?? "–") | \(r.key.waits) | \(r.n) | \(pct(r.accuracy)) | \(range(r.interval)) | \(String(format: "%.0f", r.meanThinking)) |\n"
+            s += "| \(r.key.model) | \(r.key.control ?? r.key.rejectOver.map { "reject-over:\($0)" } ?? "–") | \(r.key.budget.map(String.init) ?? "–") | \(r.key.waits) | \(r.n) | \(pct(r.accuracy)) | \(range(r.interval)) | \(String(format: "%.0f", r.meanThinking)) |\n"
         }
         let gs = gains
         if !gs.isEmpty {
