@@ -291,8 +291,10 @@ extension Think {
         let showProgress = self.progress || isatty(2) != 0
         let progress = Progress(enabled: showProgress, total: showProgress ? LineReader.countRecords(inputs) : nil)
         // With --endpoint every output says where it was decoded (the URL, never a key).
-        // …and, with --control, which length control the prompt carried (tokens:N, steps:N, class:…).
-        let site: [(String, JSONValue)] = (endpoint.map { [("endpoint", .string($0))] } ?? []) + (control.map { [("control", .string($0))] } ?? [])
+        // …and, with --control, which length control the prompt carried (tokens:N, steps:N, class:…) and
+        // whether budget forcing was on top of it (`budget`: given, or auto = only the context's limit).
+        let site: [(String, JSONValue)] = (endpoint.map { [("endpoint", .string($0))] } ?? [])
+            + (control.map { [("control", .string($0)), ("budget", .string(maxThinkingTokens == "auto" ? "auto" : "given"))] } ?? [])
 
         // Records in flight, by input index; each job id encodes (record index, sample, try).
         var records: [Int: (record: Record, prompt: [Int32], key: String, outputs: [JSONValue?])] = [:]

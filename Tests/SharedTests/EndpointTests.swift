@@ -132,7 +132,7 @@ import Shared
         try #require(r.status == 0, "\(r.stderr)")
         let o = try #require(outputs(r).first)
         let w = " so then so"
-        #expect(o["thinking"] as? String == w + "Wait" + w && o["waits"] as? Int == 1 && o["control"] as? String == "steps:4")
+        #expect(o["thinking"] as? String == w + "Wait" + w && o["waits"] as? Int == 1 && o["control"] as? String == "steps:4" && o["budget"] as? String == "given")
         #expect(o["answer"] as? String == "\n42" && o["forced_end"] as? Bool == false)
         let reqs = thinkingRequests(server)
         try #require(reqs.count == 3)

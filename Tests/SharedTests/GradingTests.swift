@@ -59,21 +59,23 @@ import Shared
         // One model, three methods at the same budget 4000: BF, TCC (tokens:100) and SCC (steps:2 → 200 by the
         // 100-tokens-per-step proxy). Thinking of 150 tokens is within BF's budget, over TCC's 100, within SCC's 200.
         func rec(_ control: String?, _ thinking: Int, _ ans: String) -> String {
-            let c = control.map { #","control":"\#($0)""# } ?? ""
+            let c = control.map { #","control":"\#($0)","budget":"auto""# } ?? ""
             return #"{"model":"m","max_thinking_tokens":4000,"waits":0,"thinking_tokens":\#(thinking),"answer":"\\boxed{\#(ans)}"\#(c)}"#
         }
         // …and RS with --reject-over 120 (its output kept after the last try went over: 130).
         let rs = #"{"model":"m","max_thinking_tokens":4000,"waits":0,"thinking_tokens":130,"answer":"\\boxed{7}","tries":8,"reject_over":120}"#
-        let outs = [rec(nil, 150, "7"), rec("tokens:100", 150, "7"), rec("steps:2", 150, "8"), rec("tokens:100", 50, "7"), rs]
+        // …and TCC+BF: tokens:200 with a given budget of 120, so its limit is 120 and 130 tokens is over it.
+        let bf = #"{"model":"m","max_thinking_tokens":120,"waits":0,"thinking_tokens":130,"answer":"\\boxed{7}","control":"tokens:200","budget":"given"}"#
+        let outs = [rec(nil, 150, "7"), rec("tokens:100", 150, "7"), rec("steps:2", 150, "8"), rec("tokens:100", 50, "7"), rs, bf]
         let input = #"{"answer":"7","source_type":"t","outputs":["# + outs.joined(separator: ",") + "]}\n"
         let r = try Support.run("s1-score", ["--report", "--format", "json"], stdin: input)
         try #require(r.status == 0, "\(r.stderr)")
         let o = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
         let runs = o["runs"] as! [[String: Any]]
-        #expect(runs.map { $0["method"] as? String } == ["BF", "RS", "SCC", "TCC"])
-        #expect(runs.map { $0["n"] as? Int } == [1, 1, 1, 2] && runs.map { ($0["accuracy"] as? NSNumber)?.doubleValue } == [1, 1, 0, 1], "\(runs)")
+        #expect(runs.map { $0["method"] as? String } == ["BF", "RS", "SCC", "TCC", "TCC+BF"])
+        #expect(runs.map { $0["n"] as? Int } == [1, 1, 1, 2, 1] && runs.map { ($0["accuracy"] as? NSNumber)?.doubleValue } == [1, 1, 0, 1, 1], "\(runs)")
         let control = (o["control"] as? [String: NSNumber])?.mapValues(\.doubleValue)
-        #expect(control == ["m": 1, "m · RS": 0, "m · SCC": 1, "m · TCC": 0], "\(o["control"] ?? "none")")
+        #expect(control == ["m": 1, "m · RS": 0, "m · SCC": 1, "m · TCC": 0, "m · TCC+BF": 0], "\(o["control"] ?? "none")")
         #expect(o["scc_control_proxy"] is String)
         let md = try Support.run("s1-score", ["--report"], stdin: input)
         #expect(md.stdout.contains("| m | tokens:100 | 4000 | 0 | 2 |") && md.stdout.contains("m · TCC: Control 0.0%"), "\(md.stdout)")

@@ -12,7 +12,7 @@ public enum Grader {
         // A run is identified by its --wait setting (`max_waits`); outputs without it fall back to `waits`.
         RunKey(model: o["model"]?.string ?? "?", budget: try count(o, "max_thinking_tokens", r),
                waits: try count(o, "max_waits", r) ?? count(o, "waits", r) ?? 0, control: o["control"]?.string,
-               rejectOver: try count(o, "reject_over", r))
+               rejectOver: try count(o, "reject_over", r), forced: o["budget"]?.string != "auto")
     }
 
     /// Token and wait counts are at most 2^32: sums over millions of outputs cannot wrap.
@@ -36,27 +36,36 @@ public enum Grader {
         public var control: String? = nil
         /// Rejection sampling's limit (s1-think --reject-over), if the run used it.
         public var rejectOver: Int? = nil
+        /// The budget was given (budget forcing on top of a control), not `auto`: TCC+BF rather than TCC.
+        public var forced = true
         public static func < (a: RunKey, b: RunKey) -> Bool {
-            (a.model, a.control ?? "", a.rejectOver ?? -1, a.budget ?? -1, a.waits) < (b.model, b.control ?? "", b.rejectOver ?? -1, b.budget ?? -1, b.waits)
+            (a.model, a.control ?? "", a.rejectOver ?? -1, a.forced ? 1 : 0, a.budget ?? -1, a.waits)
+                < (b.model, b.control ?? "", b.rejectOver ?? -1, b.forced ? 1 : 0, b.budget ?? -1, b.waits)
         }
 
-        /// The paper's Table 3 method: TCC, SCC, CCC, RS (rejection sampling), or BF (budget forcing alone).
+        /// The paper's Table 3 method: TCC, SCC, CCC (each "+BF" with a given budget), RS (rejection
+        /// sampling), or BF (budget forcing alone).
         public var method: String {
             if rejectOver != nil && control == nil { return "RS" }
             guard let c = control else { return "BF" }
-            if c.hasPrefix("tokens:") { return "TCC" }
-            if c.hasPrefix("steps:") { return "SCC" }
-            return "CCC"
+            let bf = forced ? "+BF" : ""
+            if c.hasPrefix("tokens:") { return "TCC" + bf }
+            if c.hasPrefix("steps:") { return "SCC" + bf }
+            return "CCC" + bf
         }
 
         /// The thinking-token limit Control checks: TCC's N; SCC's N steps at the paper's proxy of 100 tokens
-        /// per step; none for CCC; RS's --reject-over; the budget otherwise.
+        /// per step; none for CCC; each capped by the budget when it was given (+BF); RS's --reject-over;
+        /// the budget otherwise.
         public var limit: Int? {
             if let r = rejectOver, control == nil { return r }
             guard let c = control else { return budget }
-            if c.hasPrefix("tokens:") { return Int(c.dropFirst(7)) }
-            if c.hasPrefix("steps:") { return Int(c.dropFirst(6)).map { $0 * 100 } }
-            return nil
+            var own: Int? = nil
+            if c.hasPrefix("tokens:") { own = Int(c.dropFirst(7)) }
+            if c.hasPrefix("steps:") { own = Int(c.dropFirst(6)).map { $0 * 100 } }
+            // With budget forcing on top, the tighter of the two limits.
+            guard forced, let b = budget else { return own }
+            return own.map { min($0, b) } ?? b
         }
 
         /// How reports name the group of runs Control / Scaling / Performance compare: the model tag, with

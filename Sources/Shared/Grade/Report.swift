@@ -151,7 +151,7 @@ public struct Report {
                 m.append((name, .object(groups.map { g in (g, num(f(rs.filter { $0.key.group == g }))) })))
             }
         }
-        if rs.contains(where: { $0.key.method == "SCC" }) {
+        if rs.contains(where: { $0.key.method.hasPrefix("SCC") }) {
             m.append(("scc_control_proxy", .string("SCC's Control counts 100 thinking tokens per step of its limit (the paper's proxy)")))
         }
         let sampled = rs.filter { !$0.majorityAtK.isEmpty }
@@ -203,7 +203,7 @@ public struct Report {
             let sub = rs.filter { $0.key.group == g }
             s += "\(g): Control \(Self.control(sub).map(pct) ?? "–")  ·  Scaling \(Self.scaling(sub).map { String(format: "%.2f points per 1,000 tokens", $0 * 100) } ?? "–")  ·  Performance \(Self.performance(sub).map(pct) ?? "–")\n"
         }
-        if rs.contains(where: { $0.key.method == "SCC" }) { s += "SCC's Control counts 100 thinking tokens per step of its limit (the paper's proxy).\n" }
+        if rs.contains(where: { $0.key.method.hasPrefix("SCC") }) { s += "SCC's Control counts 100 thinking tokens per step of its limit (the paper's proxy).\n" }
         return s
     }
 
