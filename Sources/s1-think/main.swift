@@ -280,14 +280,14 @@ extension Think {
         opts.minThinking = minThinkingTokens
         opts.waits = wait
         opts.waitString = waitString
-        if let c = control, case .steps = PromptControl(c) { opts.steps = true }
+        let ctl = control.flatMap(PromptControl.init)
+        if case .steps = ctl { opts.steps = true }
         opts.maxAnswer = maxAnswerTokens
         opts.system = system
         let doneIDs = try skip.reduce(into: Set<String>()) { $0.formUnion(try Self.ids(in: $1)) }
         let engine = try makeEngine(opts)
         let setup = engine.setup
         let name = tag ?? servedModel ?? URL(fileURLWithPath: model!).lastPathComponent
-        let ctl = control.flatMap(PromptControl.init)
         let showProgress = self.progress || isatty(2) != 0
         let progress = Progress(enabled: showProgress, total: showProgress ? LineReader.countRecords(inputs) : nil)
         // With --endpoint every output says where it was decoded (the URL, never a key).

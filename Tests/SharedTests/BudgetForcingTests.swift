@@ -185,14 +185,7 @@ import Shared
         return (Support.objects(r.stdout), r.stderr)
     }
 
-    /// Outputs without their wall-clock field.
-    func stable(_ recs: [[String: Any]]) -> [String] {
-        recs.map { r in
-            var r = r
-            r["outputs"] = (r["outputs"] as! [[String: Any]]).map { o in var o = o; o["seconds"] = nil; return o }
-            return String(decoding: try! JSONSerialization.data(withJSONObject: r, options: .sortedKeys), as: UTF8.self)
-        }
-    }
+    func stable(_ recs: [[String: Any]]) -> [String] { Support.stable(recs) }
 
     @Test func resultsDoNotDependOnTheBatchSizeOrThreadCountAndKeepInputOrder() throws {
         let args = ["--max-thinking-tokens", "40", "--wait", "1", "--max-answer-tokens", "16", "--temperature", "0.8", "--seed", "5", "--samples", "2"]

@@ -89,21 +89,26 @@ import Shared
 
     func ids(_ s: String) -> [Int] { tok.encode(s).map(Int.init) }
 
-    @Test func waitsAndANaturalEndOverHTTPFollowSpec5() throws {
+    /// One question through s1-think against the scripted server: its output, the requests it sent (the
+    /// startup probes aside) and the server's URL.
+    func scripted(_ script: Script, _ args: [String], _ question: String) throws -> (output: [String: Any], requests: [[String: Any]], url: String) {
         try #require(FileManager.default.fileExists(atPath: Support.smolModel), "make model")
-        let server = try fake(Script())
+        let server = try fake(script)
         defer { server.stop() }
-        let r = try think(server.url, ["--max-thinking-tokens", "100", "--wait", "2", "--max-answer-tokens", "16"], ["What is 6 * 7?"])
+        let r = try think(server.url, args, [question])
         try #require(r.status == 0, "\(r.stderr)")
-        let o = try #require(outputs(r).first)
+        return (try #require(outputs(r).first), thinkingRequests(server), server.url)
+    }
+
+    @Test func waitsAndANaturalEndOverHTTPFollowSpec5() throws {
+        let (o, reqs, url) = try scripted(Script(), ["--max-thinking-tokens", "100", "--wait", "2", "--max-answer-tokens", "16"], "What is 6 * 7?")
         let w = " so then so", wait = ids("Wait").count
         #expect(o["thinking"] as? String == w + "Wait" + w + "Wait" + w)
         #expect(o["thinking_tokens"] as? Int == 9 + 2 * wait && o["waits"] as? Int == 2 && o["forced_end"] as? Bool == false)
         #expect(o["answer"] as? String == "\n42" && o["finish"] as? String == "eos")
         #expect((o["text"] as! String).hasSuffix(w + "<|im_start|>answer\n42"))
-        #expect(o["endpoint"] as? String == server.url && o["model"] as? String == "fake")
+        #expect(o["endpoint"] as? String == url && o["model"] as? String == "fake")
         // What was asked of the server: the budget left, the end signals as stops, the exact sequence so far.
-        let reqs = thinkingRequests(server)
         try #require(reqs.count == 4)
         let prompt = ids(ChatTemplate.thinkingPrompt(question: "What is 6 * 7?"))
         #expect(reqs[0]["prompt"] as? [Int] == prompt && reqs[0]["max_tokens"] as? Int == 100)
@@ -125,16 +130,10 @@ import Shared
     }
 
     @Test func sccEndsAtTheMarkerFollowedByZeroAndTakesTheMarkerBackOverHTTP() throws {
-        try #require(FileManager.default.fileExists(atPath: Support.smolModel), "make model")
-        let server = try fake(Script(sccEnd: true))
-        defer { server.stop() }
-        let r = try think(server.url, ["--max-thinking-tokens", "100", "--wait", "1", "--max-answer-tokens", "16", "--control", "steps:4"], ["Q?"])
-        try #require(r.status == 0, "\(r.stderr)")
-        let o = try #require(outputs(r).first)
+        let (o, reqs, _) = try scripted(Script(sccEnd: true), ["--max-thinking-tokens", "100", "--wait", "1", "--max-answer-tokens", "16", "--control", "steps:4"], "Q?")
         let w = " so then so"
         #expect(o["thinking"] as? String == w + "Wait" + w && o["waits"] as? Int == 1 && o["control"] as? String == "steps:4" && o["budget"] as? String == "given")
         #expect(o["answer"] as? String == "\n42" && o["forced_end"] as? Bool == false)
-        let reqs = thinkingRequests(server)
         try #require(reqs.count == 3)
         let prompt = ids(ChatTemplate.thinkingPrompt(question: "Q?\n\nThink for up to 4 steps."))
         #expect(reqs[0]["prompt"] as? [Int] == prompt && reqs[0]["stop_token_ids"] as? [Int] == [imEnd])
@@ -144,15 +143,9 @@ import Shared
     }
 
     @Test func anExhaustedBudgetIsForcedClosedOverHTTP() throws {
-        try #require(FileManager.default.fileExists(atPath: Support.smolModel), "make model")
-        let server = try fake(Script(run: 50))
-        defer { server.stop() }
-        let r = try think(server.url, ["--max-thinking-tokens", "7", "--max-answer-tokens", "16"], ["Count."])
-        try #require(r.status == 0, "\(r.stderr)")
-        let o = try #require(outputs(r).first)
+        let (o, reqs, _) = try scripted(Script(run: 50), ["--max-thinking-tokens", "7", "--max-answer-tokens", "16"], "Count.")
         #expect(o["thinking_tokens"] as? Int == 7 && o["forced_end"] as? Bool == true)
         #expect(o["answer"] as? String == "\nFinal Answer:\n42")
-        let reqs = thinkingRequests(server)
         try #require(reqs.count == 2)
         #expect(reqs[0]["max_tokens"] as? Int == 7)
         #expect((reqs[1]["prompt"] as! [Int]).suffix(ids("\n<|im_start|>answer\nFinal Answer:").count) == ArraySlice(ids("\n<|im_start|>answer\nFinal Answer:")))
@@ -160,14 +153,8 @@ import Shared
     }
 
     @Test func minimumThinkingForbidsTheEndSignalsWithLogitBias() throws {
-        try #require(FileManager.default.fileExists(atPath: Support.smolModel), "make model")
-        let server = try fake(Script())
-        defer { server.stop() }
-        let r = try think(server.url, ["--max-thinking-tokens", "100", "--min-thinking-tokens", "10", "--max-answer-tokens", "8"], ["Think."])
-        try #require(r.status == 0, "\(r.stderr)")
-        let o = try #require(outputs(r).first)
+        let (o, reqs, _) = try scripted(Script(), ["--max-thinking-tokens", "100", "--min-thinking-tokens", "10", "--max-answer-tokens", "8"], "Think.")
         #expect(o["thinking_tokens"] as? Int == 13 && o["forced_end"] as? Bool == false)
-        let reqs = thinkingRequests(server)
         try #require(reqs.count == 3)
         #expect(reqs[0]["logit_bias"] as? [String: Int] == ["\(imStart)": -100, "\(imEnd)": -100] && reqs[0]["max_tokens"] as? Int == 10)
         #expect(reqs[0]["stop_token_ids"] == nil)
@@ -222,14 +209,8 @@ import Shared
         try think(url ?? server.url, args, qs ?? questions, model: server.served)
     }
 
-    /// Records without their wall-clock field.
-    func stable(_ text: String) -> [String] {
-        Support.objects(text).map { r in
-            var r = r
-            r["outputs"] = (r["outputs"] as! [[String: Any]]).map { o in var o = o; o["seconds"] = nil; o["endpoint"] = nil; return o }
-            return String(decoding: try! JSONSerialization.data(withJSONObject: r, options: .sortedKeys), as: UTF8.self)
-        }
-    }
+    /// Records without their wall-clock field (and where they were decoded).
+    func stable(_ text: String) -> [String] { Support.stable(Support.objects(text), dropping: ["seconds", "endpoint"]) }
 
     @Test(.disabled(if: skip != nil, Comment(rawValue: skip ?? "")))
     func llamaServerRespectsBudgetsWaitsAndMinimumThinking() throws {

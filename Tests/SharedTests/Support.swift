@@ -85,6 +85,16 @@ enum Support {
         return Run(status: p.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err.data, as: UTF8.self))
     }
 
+    /// Records as sorted-key JSON with the named output fields removed (by default the wall-clock
+    /// `seconds`), for comparing runs that must agree on everything else.
+    static func stable(_ recs: [[String: Any]], dropping fields: [String] = ["seconds"]) -> [String] {
+        recs.map { r in
+            var r = r
+            r["outputs"] = (r["outputs"] as! [[String: Any]]).map { o in var o = o; for f in fields { o[f] = nil }; return o }
+            return String(decoding: try! JSONSerialization.data(withJSONObject: r, options: .sortedKeys), as: UTF8.self)
+        }
+    }
+
     /// Records of a file or JSONL text read through the project's own reader.
     static func records(_ path: String) throws -> [Record] {
         let reader = RecordReader(paths: [path], policy: BadLinePolicy(skipBad: false, rejects: nil, tally: Tally(tool: "test")))

@@ -45,20 +45,19 @@ public enum ControlVariant: String, Sendable {
     public func apply(_ r: Record, count: (String) -> Int) -> Outcome {
         if r["control"] != nil { return .alreadyControlled }
         guard let trace = r["thinking_trajectories"]?.strings.first, !trace.trimmed.isEmpty, let q = r.string("question") else { return .noTrace }
-        let n: Int, instruction: PromptControl
+        let n: Int
         switch self {
         case .tokens:
             n = count(trace)
-            instruction = .tokens(Self.powerOfTwo(atLeast: n))
         case .steps:
             let s = Self.steps(trace)
             n = s.count
-            instruction = .steps(Self.powerOfTwo(atLeast: n))
             var all = r["thinking_trajectories"]!.strings
             all[0] = Self.countdown(s)
             r.set("thinking_trajectories", .array(all.map { .string($0) }))
         }
         let limit = Self.powerOfTwo(atLeast: n)
+        let instruction: PromptControl = self == .tokens ? .tokens(limit) : .steps(limit)
         r.set("question", .string(instruction.apply(to: q)))
         r.set("control", .object([("method", .string(rawValue)), ("limit", .int(limit)), ("count", .int(n))]))
         return .set

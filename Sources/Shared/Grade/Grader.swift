@@ -49,9 +49,11 @@ public enum Grader {
             if rejectOver != nil && control == nil { return "RS" }
             guard let c = control else { return "BF" }
             let bf = forced ? "+BF" : ""
-            if c.hasPrefix("tokens:") { return "TCC" + bf }
-            if c.hasPrefix("steps:") { return "SCC" + bf }
-            return "CCC" + bf
+            switch PromptControl(c) {
+            case .tokens: return "TCC" + bf
+            case .steps: return "SCC" + bf
+            default: return "CCC" + bf
+            }
         }
 
         /// The thinking-token limit Control checks: TCC's N; SCC's N steps at the paper's proxy of 100 tokens
@@ -61,8 +63,11 @@ public enum Grader {
             if let r = rejectOver, control == nil { return r }
             guard let c = control else { return budget }
             var own: Int? = nil
-            if c.hasPrefix("tokens:") { own = Int(c.dropFirst(7)) }
-            if c.hasPrefix("steps:") { own = Int(c.dropFirst(6)).map { $0 * 100 } }
+            switch PromptControl(c) {
+            case .tokens(let n): own = n
+            case .steps(let n): own = n * 100
+            default: break
+            }
             // With budget forcing on top, the tighter of the two limits.
             guard forced, let b = budget else { return own }
             return own.map { min($0, b) } ?? b

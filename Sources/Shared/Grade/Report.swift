@@ -90,6 +90,9 @@ public struct Report {
         return out
     }
 
+    /// What reports say when an SCC run's Control stands on the token proxy (`RunKey.limit`).
+    static let sccProxy = "SCC's Control counts 100 thinking tokens per step of its limit (the paper's proxy)"
+
     /// Control: fraction of the runs with a limit (budget, TCC's N, SCC's 100·N) whose thinking stayed within it.
     public static func control(_ rs: [Run]) -> Double? {
         let limited = rs.filter { $0.key.limit != nil }
@@ -151,9 +154,7 @@ public struct Report {
                 m.append((name, .object(groups.map { g in (g, num(f(rs.filter { $0.key.group == g }))) })))
             }
         }
-        if rs.contains(where: { $0.key.method.hasPrefix("SCC") }) {
-            m.append(("scc_control_proxy", .string("SCC's Control counts 100 thinking tokens per step of its limit (the paper's proxy)")))
-        }
+        if rs.contains(where: { $0.key.method.hasPrefix("SCC") }) { m.append(("scc_control_proxy", .string(Self.sccProxy))) }
         let sampled = rs.filter { !$0.majorityAtK.isEmpty }
         if !sampled.isEmpty {
             m.append(("maj_at_k", .array(sampled.map { r in
@@ -203,7 +204,7 @@ public struct Report {
             let sub = rs.filter { $0.key.group == g }
             s += "\(g): Control \(Self.control(sub).map(pct) ?? "–")  ·  Scaling \(Self.scaling(sub).map { String(format: "%.2f points per 1,000 tokens", $0 * 100) } ?? "–")  ·  Performance \(Self.performance(sub).map(pct) ?? "–")\n"
         }
-        if rs.contains(where: { $0.key.method.hasPrefix("SCC") }) { s += "SCC's Control counts 100 thinking tokens per step of its limit (the paper's proxy).\n" }
+        if rs.contains(where: { $0.key.method.hasPrefix("SCC") }) { s += Self.sccProxy + ".\n" }
         return s
     }
 
