@@ -11,6 +11,7 @@
 #   make parity  greedy continuations of every quantization against llama.cpp's llama-server
 #   make pipeline        just the method (scripts/pipeline.sh), knobs below
 #   make pipeline-check  a scaled-down run of the same pipeline, checked (CI)
+#   make methods the paper's Table 3 in miniature: BF, TCC, TCC+BF, SCC, SCC+BF, CCC, RS → results/methods.md
 #   make clean   remove build products and generated data
 
 SHELL := /bin/bash
@@ -34,7 +35,7 @@ MODEL ?= $(MODEL_DIR)/SmolLM2-135M-Instruct.Q4_1.gguf
 APT_PACKAGES := libopenblas-dev libjansson-dev libzstd-dev libgmp-dev libmpfr-dev pkg-config zstd jq python3 librsvg2-bin openmpi-bin libopenmpi-dev iproute2
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build model test fuzz s1k bench peers parity pipeline pipeline-check clean
+.PHONY: all deps build model test fuzz s1k bench peers parity pipeline pipeline-check methods clean
 
 all: deps build model pipeline
 
@@ -136,6 +137,10 @@ pipeline-check: build model
 	  assert want <= runs, runs; assert all(x["n"]==12 for x in r["runs"]); \
 	  assert r["control"]["s1-smollm2"]==1.0, r["control"]; print("pipeline-check: all stages ran, runs", sorted(runs))'
 	@test -s $(WORK)/check/results/scaling.svg
+
+# Table 3 (scripts/methods.sh): reuses the main job's selection and model when `make` has run; knobs as there.
+methods: build model
+	@BIN=$(BIN) MODEL=$(MODEL) WORK=$(WORK) scripts/methods.sh
 
 clean:
 	rm -rf .build .build-fuzz $(WORK) $(S1K)

@@ -5,7 +5,8 @@
 #   think   s1-think on held-out problems at several thinking budgets, plus --wait runs, for the
 #           fine-tuned model and the base model beside it
 #   score   s1-score --report and --plot → results/
-# Knobs (environment or make variables): POOL, N, EVAL_N, EPOCHS, LR, BATCH, BUDGETS, WAITS, WAIT_BUDGET, SEED.
+# Knobs (environment or make variables): POOL, N, EVAL_N, EPOCHS, LR, BATCH, BUDGETS, WAITS, WAIT_BUDGET, SEED;
+# STAGES picks stages (default "curate train think score"; make methods runs "curate train" when it needs them).
 set -euo pipefail
 BIN=${BIN:-.build/release}
 MODEL=${MODEL:-.cache/models/SmolLM2-135M-Instruct.Q4_1.gguf}
@@ -15,11 +16,14 @@ POOL=${POOL:-2000}; N=${N:-240}; EVAL_N=${EVAL_N:-100}; SEED=${SEED:-0}
 EPOCHS=${EPOCHS:-2}; LR=${LR:-1e-4}; BATCH=${BATCH:-8}
 BUDGETS=${BUDGETS:-"16 32 64 128 256"}; WAITS=${WAITS:-2}; WAIT_BUDGET=${WAIT_BUDGET:-256}
 DIFF_N=${DIFF_N:-600}
+STAGES=${STAGES:-"curate train think score"}
+want() { [[ " $STAGES " == *" $1 "* ]]; }
 mkdir -p "$W" "$R"
 stage() { printf '\n== %s (%s) ==\n' "$1" "$(date +%H:%M:%S)"; }
 count() { printf '  %-34s %6d\n' "$1" "$(wc -l < "$2")"; }
 t0=$(date +%s)
 
+if want curate; then
 stage "1/4 curate: the s1K funnel on generated problems"
 "$BIN/s1-fetch" "synthetic:train:$POOL:$SEED" -o "$W/1-pool.jsonl"; count pool "$W/1-pool.jsonl"
 "$BIN/s1-filter" quality < "$W/1-pool.jsonl" > "$W/2-quality.jsonl"; count quality "$W/2-quality.jsonl"
@@ -30,11 +34,15 @@ stage "1/4 curate: the s1K funnel on generated problems"
 count "difficulty (base model unsolved)" "$W/3-difficulty.jsonl"
 "$BIN/s1-filter" classify < "$W/3-difficulty.jsonl" | "$BIN/s1-filter" diversity --n "$N" --seed "$SEED" > "$W/s1k.jsonl"
 count "diversity (the training set)" "$W/s1k.jsonl"
+fi
 
+if want train; then
 stage "2/4 train: s1-sft, $EPOCHS epochs, lr $LR, batch $BATCH"
 "$BIN/s1-sft" --model "$MODEL" --out "$W/sft" --epochs "$EPOCHS" --lr "$LR" --batch-size "$BATCH" --max-len 1024 \
   --seed "$SEED" < "$W/s1k.jsonl" > "$W/train-log.jsonl"
 tail -1 "$W/train-log.jsonl"
+fi
+want think || exit 0
 
 stage "3/4 think: held-out problems at budgets $BUDGETS, and $WAITS wait(s) at $WAIT_BUDGET"
 "$BIN/s1-fetch" "synthetic:eval:$EVAL_N:$((SEED + 1))" -o "$W/eval.jsonl"

@@ -16,8 +16,11 @@ struct Score: ParsableCommand {
     @Flag(help: "Print the report instead of the graded records.")
     var report = false
 
-    @Option(help: "Report format: markdown or json.")
+    @Option(help: "Report format: markdown, json, or table3 (one row per length-control method: the paper's Table 3).")
     var format = "markdown"
+
+    @Option(help: "SCC's Control proxy: thinking tokens per step of an SCC limit (the paper uses 100).")
+    var tokensPerStep = 100
 
     @Option(help: "Also write the accuracy-vs-thinking-tokens plot to this SVG file.")
     var plot: String?
@@ -29,7 +32,8 @@ struct Score: ParsableCommand {
     @OptionGroup var sharding: ShardOptions
 
     func validate() throws {
-        guard ["markdown", "json"].contains(format) else { throw ValidationError("--format is markdown or json") }
+        guard ["markdown", "json", "table3"].contains(format) else { throw ValidationError("--format is markdown, json or table3") }
+        guard (1...1_000_000).contains(tokensPerStep) else { throw ValidationError("--tokens-per-step must be between 1 and 1000000") }
     }
 
     func run() throws {
@@ -37,7 +41,7 @@ struct Score: ParsableCommand {
         try ToolMain.run(tally) {
             let (reader, writer, policy) = try io.open(inputs: inputs, tally: tally)
             reader.shard = sharding.value
-            var rep = Report()
+            var rep = Report(tokensPerStep: tokensPerStep)
             let summarizing = report || plot != nil
             while let r = try reader.next() {
                 do {
@@ -55,7 +59,11 @@ struct Score: ParsableCommand {
                 do { try rep.svg().write(toFile: plot, atomically: true, encoding: .utf8) } catch { throw IOFailure("\(plot): \(error.localizedDescription)") }
             }
             if report {
-                let text = format == "json" ? String(decoding: rep.json().bytes, as: UTF8.self) + "\n" : rep.markdown()
+                let text = switch format {
+                case "json": String(decoding: rep.json().bytes, as: UTF8.self) + "\n"
+                case "table3": MethodTable(rep).markdown()
+                default: rep.markdown()
+                }
                 if let out = io.output { try text.write(toFile: out, atomically: true, encoding: .utf8) } else { print(text, terminator: "") }
             }
         }

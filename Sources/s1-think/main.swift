@@ -35,7 +35,7 @@ struct Think: ParsableCommand {
     @Option(help: "With --endpoint: retries of a request that failed with 429, 5xx, a timeout or a dropped connection (exponential backoff).")
     var retries = 5
 
-    @Option(help: "With --endpoint: the context per sequence, when the server does not report it.")
+    @Option(help: "The context per sequence: locally, at most the model's (a smaller one bounds `auto` budgets and the KV cache); with --endpoint, when the server does not report it.")
     var context: Int?
 
     @Option(help: "Thinking budget in tokens (generated and forced), or auto = context − prompt − closing − 100.")
@@ -122,7 +122,7 @@ struct Think: ParsableCommand {
     func validate() throws {
         if endpoint == nil {
             guard model != nil else { throw ValidationError("--model is required (or --endpoint with --served-model and --tokenizer)") }
-            if servedModel != nil || tokenizer != nil || apiKeyEnv != nil || context != nil { throw ValidationError("--served-model, --tokenizer, --api-key-env and --context go with --endpoint") }
+            if servedModel != nil || tokenizer != nil || apiKeyEnv != nil { throw ValidationError("--served-model, --tokenizer and --api-key-env go with --endpoint") }
         } else {
             guard let e = endpoint, let u = URL(string: e), ["http", "https"].contains(u.scheme ?? ""), u.host != nil else {
                 throw ValidationError("--endpoint is an http:// or https:// URL")
@@ -133,8 +133,8 @@ struct Think: ParsableCommand {
             if dtype != "native" || kvDtype != "auto" || threads != nil { throw ValidationError("--dtype, --kv-dtype and --threads are for local decoding, not --endpoint") }
             if !(timeout > 0 && timeout <= 86_400) || !(connectTimeout > 0 && connectTimeout <= 3600) { throw ValidationError("--timeout and --connect-timeout are seconds, above 0") }
             if !(0...100).contains(retries) { throw ValidationError("--retries must be between 0 and 100") }
-            if let c = context, c < 2 || c > 1 << 24 { throw ValidationError("--context must be between 2 and 16777216") }
         }
+        if let c = context, c < 2 || c > 1 << 24 { throw ValidationError("--context must be between 2 and 16777216") }
         guard WeightDType(rawValue: dtype) != nil else { throw ValidationError("--dtype is native, f32, q8_0, q4_0 or q4_1") }
         if kvDtype != "auto" && KVCache.DType(rawValue: kvDtype) == nil { throw ValidationError("--kv-dtype is auto, f16 or f32") }
         if let t = threads, !(1...1024).contains(t) { throw ValidationError("--threads must be between 1 and 1024") }
@@ -184,7 +184,7 @@ struct Think: ParsableCommand {
                 try think(reader, writer, tally, policy, skip: skip)
             } else {
                 let loaded = try ModelLoader.load(model!, dtype: WeightDType(rawValue: dtype)!)
-                let gen = try RawGenerator(loaded, kvDType: kvDType)
+                let gen = try RawGenerator(loaded, capacity: context, kvDType: kvDType)
                 let name = tag ?? URL(fileURLWithPath: model!).lastPathComponent
                 while let r = try reader.next() {
                     var stream = SplitMix64(seed: seed, stream: r.string("id") ?? "line \(r.line)")
@@ -362,7 +362,7 @@ extension Think {
     func makeEngine(_ opts: ThinkingOptions) throws -> ThinkingEngine {
         guard let endpoint, let served = servedModel else {
             let loaded = try ModelLoader.load(model!, dtype: WeightDType(rawValue: dtype)!)
-            let gen = try ThinkingGenerator(loaded, options: opts, slots: batch, kvDType: kvDType)
+            let gen = try ThinkingGenerator(loaded, options: opts, capacity: context, slots: batch, kvDType: kvDType)
             return ContinuousBatcher(gen, temperature: temperature, topP: topP)
         }
         let tokPath = tokenizer ?? model!

@@ -75,9 +75,9 @@ public struct SourceResolver {
             return Resolved(path: try cache.fetch(n.remote, offline: offline), display: spec, sourceType: n.sourceType)
         }
         if spec.hasPrefix("synthetic:") {
-            // Generated once into the cache (deterministic for the spec), then read like any file.
+            // Generated once into the cache (deterministic for the spec and the generator's version), then read like any file.
             let (split, n, seed) = try SyntheticProblems.parse(spec)
-            let dir = cache.directory + "/synthetic"
+            let dir = cache.directory + "/synthetic-v\(SyntheticProblems.version)"
             let path = dir + "/\(split.rawValue)-\(n)-\(seed).jsonl"
             if !FileManager.default.fileExists(atPath: path) {
                 try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

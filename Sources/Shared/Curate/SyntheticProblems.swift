@@ -102,13 +102,17 @@ public enum SyntheticProblems {
         return out
     }
 
+    /// Bumped whenever the rows a spec gives change (2: steps are paragraphs), so a cached file is never stale.
+    public static let version = 2
+
     /// s1K-format JSONL: the trace is both `solution` and the thinking trajectory; `attempt` states the answer;
-    /// `domain` is the family, so s1's diversity stage samples families evenly.
+    /// `domain` is the family, so s1's diversity stage samples families evenly. Steps are paragraphs (blank
+    /// lines between them), as in s1K's traces, so SCC's step split (`s1-filter traces --control steps`) finds them.
     public static func jsonl(_ problems: [Problem]) -> String {
         problems.map { p in
-            let trace = p.steps.joined(separator: "\n")
+            let trace = p.steps.joined(separator: "\n\n")
             let rec = JSONValue.object([
-                ("question", .string(p.question)), ("solution", .string(trace + "\nThe answer is $\\boxed{\(p.answer)}$.")),
+                ("question", .string(p.question)), ("solution", .string(trace + "\n\nThe answer is $\\boxed{\(p.answer)}$.")),
                 ("answer", .string(String(p.answer))), ("source_type", .string("synthetic/\(p.family)")), ("cot_type", .string("math")),
                 ("domain", .string(p.family)),
                 ("metadata", .object([("family", .string(p.family)), ("difficulty", .int(p.difficulty))])),

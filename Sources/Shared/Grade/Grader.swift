@@ -56,16 +56,16 @@ public enum Grader {
             }
         }
 
-        /// The thinking-token limit Control checks: TCC's N; SCC's N steps at the paper's proxy of 100 tokens
-        /// per step; none for CCC; each capped by the budget when it was given (+BF); RS's --reject-over;
-        /// the budget otherwise.
-        public var limit: Int? {
+        /// The thinking-token limit Control checks: TCC's N; SCC's N steps at `tokensPerStep` each (the
+        /// paper's proxy is 100); none for CCC; each capped by the budget when it was given (+BF); RS's
+        /// --reject-over; the budget otherwise.
+        public func limit(tokensPerStep: Int = 100) -> Int? {
             if let r = rejectOver, control == nil { return r }
             guard let c = control else { return budget }
             var own: Int? = nil
             switch PromptControl(c) {
             case .tokens(let n): own = n
-            case .steps(let n): own = n * 100
+            case .steps(let n): own = n * tokensPerStep
             default: break
             }
             // With budget forcing on top, the tighter of the two limits.

@@ -23,8 +23,10 @@ public struct Report {
 
     public private(set) var runs: [Grader.RunKey: Run] = [:]
     public private(set) var bySource: [String: [Grader.RunKey: (n: Int, correct: Int)]] = [:]
+    /// SCC's token proxy: thinking tokens per step of an SCC limit (s1-score --tokens-per-step).
+    public let tokensPerStep: Int
 
-    public init() {}
+    public init(tokensPerStep: Int = 100) { self.tokensPerStep = tokensPerStep }
 
     /// Adds one graded record (outputs carry `correct`; `extracted` is used for majority votes).
     public mutating func add(_ r: Record) throws {
@@ -42,7 +44,7 @@ public struct Report {
             run.records[recordKey, default: (0, 0)].n += 1
             let t = try Grader.count(o, "thinking_tokens", r) ?? 0
             run.thinkingTokens += t
-            if let b = k.limit, t > b { run.withinLimit = false }
+            if let b = k.limit(tokensPerStep: tokensPerStep), t > b { run.withinLimit = false }
             runs[k] = run
             bySource[source, default: [:]][k, default: (0, 0)].n += 1
             bySource[source, default: [:]][k, default: (0, 0)].correct += ok ? 1 : 0
@@ -91,11 +93,14 @@ public struct Report {
     }
 
     /// What reports say when an SCC run's Control stands on the token proxy (`RunKey.limit`).
-    static let sccProxy = "SCC's Control counts 100 thinking tokens per step of its limit (the paper's proxy)"
+    var sccProxy: String {
+        "SCC's Control counts \(tokensPerStep) thinking tokens per step of its limit ("
+            + (tokensPerStep == 100 ? "the paper's proxy)" : "--tokens-per-step; the paper's proxy is 100)")
+    }
 
     /// Control: fraction of the runs with a limit (budget, TCC's N, SCC's 100·N) whose thinking stayed within it.
     public static func control(_ rs: [Run]) -> Double? {
-        let limited = rs.filter { $0.key.limit != nil }
+        let limited = rs.filter { $0.key.limit() != nil }
         return limited.isEmpty ? nil : Double(limited.filter(\.withinLimit).count) / Double(limited.count)
     }
 
@@ -154,7 +159,8 @@ public struct Report {
                 m.append((name, .object(groups.map { g in (g, num(f(rs.filter { $0.key.group == g }))) })))
             }
         }
-        if rs.contains(where: { $0.key.method.hasPrefix("SCC") }) { m.append(("scc_control_proxy", .string(Self.sccProxy))) }
+        if rs.contains(where: { $0.key.method.hasPrefix("SCC") }) { m.append(("scc_control_proxy", .string(sccProxy))) }
+        m.append(("methods", MethodTable(self).json()))
         let sampled = rs.filter { !$0.majorityAtK.isEmpty }
         if !sampled.isEmpty {
             m.append(("maj_at_k", .array(sampled.map { r in
@@ -204,7 +210,7 @@ public struct Report {
             let sub = rs.filter { $0.key.group == g }
             s += "\(g): Control \(Self.control(sub).map(pct) ?? "–")  ·  Scaling \(Self.scaling(sub).map { String(format: "%.2f points per 1,000 tokens", $0 * 100) } ?? "–")  ·  Performance \(Self.performance(sub).map(pct) ?? "–")\n"
         }
-        if rs.contains(where: { $0.key.method.hasPrefix("SCC") }) { s += Self.sccProxy + ".\n" }
+        if rs.contains(where: { $0.key.method.hasPrefix("SCC") }) { s += sccProxy + ".\n" }
         return s
     }
 
