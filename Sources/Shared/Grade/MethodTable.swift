@@ -22,7 +22,8 @@ public struct MethodTable {
         tokensPerStep = report.tokensPerStep
         let byGroup = Dictionary(grouping: report.orderedRuns, by: \.key.group)
         rows = byGroup.values.map { unordered -> Row in
-            let runs = unordered.sorted { ($0.key.limit(tokensPerStep: report.tokensPerStep) ?? 0, $0.key) < ($1.key.limit(tokensPerStep: report.tokensPerStep) ?? 0, $1.key) }
+            let runs = unordered.map { ($0.key.limit(tokensPerStep: report.tokensPerStep) ?? 0, $0) }
+                .sorted { ($0.0, $0.1.key) < ($1.0, $1.1.key) }.map(\.1)
             let k = runs[0].key
             // Performance is the best run's accuracy; its interval is that run's (the first such run on a tie).
             let best = runs.max { $0.accuracy < $1.accuracy || ($0.accuracy == $1.accuracy && $0.key > $1.key) }
@@ -48,10 +49,10 @@ public struct MethodTable {
     }
 
     public func markdown() -> String {
-        func pct(_ d: Double?) -> String { d.map { String(format: "%.1f%%", $0 * 100) } ?? "–" }
+        let pct = Report.percent
         var s = "| Method | Control | Scaling | Performance | 95% CI | \\|A\\| | settings |\n|---|---:|---:|---:|---:|---:|---|\n"
         for r in rows {
-            let ci = r.performanceInterval.map { String(format: "[%.1f, %.1f]", $0.0 * 100, $0.1 * 100) } ?? "–"
+            let ci = Report.percentRange(r.performanceInterval)
             s += "| \(r.group) | \(pct(r.control)) | \(r.scaling.map { String(format: "%.1f", $0 * 100) } ?? "–") | \(pct(r.performance)) | \(ci) | \(r.settings.count) | \(r.settings.joined(separator: ", ")) |\n"
         }
         s += "\nControl: share of the runs whose every output's thinking stayed within the run's limit (budget, TCC's N, "
@@ -62,7 +63,7 @@ public struct MethodTable {
     }
 
     public func json() -> JSONValue {
-        func num(_ d: Double?) -> JSONValue { d.map { .double(($0 * 1e6).rounded() / 1e6) } ?? .null }
+        let num = Report.number
         return .array(rows.map { r in
             .object([("group", .string(r.group)), ("model", .string(r.model)), ("method", .string(r.method)),
                      ("settings", .array(r.settings.map { .string($0) })), ("control", num(r.control)), ("scaling", num(r.scaling)),

@@ -98,7 +98,14 @@ public struct Report {
             + (tokensPerStep == 100 ? "the paper's proxy)" : "--tokens-per-step; the paper's proxy is 100)")
     }
 
-    /// Control: fraction of the runs with a limit (budget, TCC's N, SCC's 100·N) whose thinking stayed within it.
+    /// A fraction as a percentage with one decimal, "–" when absent (markdown reports).
+    static func percent(_ d: Double?) -> String { d.map { String(format: "%.1f%%", $0 * 100) } ?? "–" }
+    /// An interval of fractions as "[lo, hi]" in percent, "–" when absent.
+    static func percentRange(_ i: (Double, Double)?) -> String { i.map { String(format: "[%.1f, %.1f]", $0.0 * 100, $0.1 * 100) } ?? "–" }
+    /// A JSON number rounded to 6 decimals, null when absent (JSON reports).
+    static func number(_ d: Double?) -> JSONValue { d.map { .double(($0 * 1e6).rounded() / 1e6) } ?? .null }
+
+    /// Control: fraction of the runs with a limit (budget, TCC's N, SCC's N steps at the proxy, RS's limit) whose thinking stayed within it.
     public static func control(_ rs: [Run]) -> Double? {
         let limited = rs.filter { $0.key.limit() != nil }
         return limited.isEmpty ? nil : Double(limited.filter(\.withinLimit).count) / Double(limited.count)
@@ -130,7 +137,7 @@ public struct Report {
 
     public func json() -> JSONValue {
         let rs = orderedRuns
-        func num(_ d: Double?) -> JSONValue { d.map { .double(($0 * 1e6).rounded() / 1e6) } ?? .null }
+        let num = Self.number
         var m: [(String, JSONValue)] = [("runs", .array(rs.map { r in
             .object([("model", .string(r.key.model)), ("max_thinking_tokens", r.key.budget.map { .int($0) } ?? .null),
                      ("waits", .int(r.key.waits)), ("length_control", r.key.control.map { .string($0) } ?? .null), ("reject_over", r.key.rejectOver.map { .int($0) } ?? .null),
@@ -177,8 +184,8 @@ public struct Report {
 
     public func markdown() -> String {
         let rs = orderedRuns
-        func pct(_ d: Double) -> String { String(format: "%.1f%%", d * 100) }
-        func range(_ i: (Double, Double)?) -> String { i.map { String(format: "[%.1f, %.1f]", $0.0 * 100, $0.1 * 100) } ?? "–" }
+        func pct(_ d: Double) -> String { Self.percent(d) }
+        let range = Self.percentRange
         var s = "| model | control | max thinking tokens | waits | n | accuracy | 95% CI | mean thinking tokens |\n|---|---|---:|---:|---:|---:|---:|---:|\n"
         for r in rs {
             s += "| \(r.key.model) | \(r.key.control ?? r.key.rejectOver.map { "reject-over:\($0)" } ?? "–") | \(r.key.budget.map(String.init) ?? "–") | \(r.key.waits) | \(r.n) | \(pct(r.accuracy)) | \(range(r.interval)) | \(String(format: "%.0f", r.meanThinking)) |\n"
