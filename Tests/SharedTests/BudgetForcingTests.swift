@@ -30,7 +30,7 @@ import Shared
                 suppressed.append(s)
                 var tok = script[min(i, script.count - 1)]
                 i += 1
-                if s && c.endSignals.contains(tok) { tok = 5 }   // masked: the model's next choice
+                if s && ctl.endingTokens.contains(tok) { tok = 5 }   // masked: the model's next choice
                 if ctl.accept(tok) { fed.append(tok) }
             case .force(let t): fed += t
             case .rewind(let n): fed.removeLast(n)
@@ -59,14 +59,27 @@ import Shared
         let (w, fed, _) = run(scc(config(max: 100, waits: 1)), [10, 1, 80, 20, 1, 80, 40, 2])
         #expect(w.tokens(.thinking) == [10, 70, 71, 20] && w.waitsUsed == 1 && w.thinkingTokens == 4)
         #expect(fed == [10, 70, 71, 20, 1, 50, 40])
-        // <|im_end|> still ends it; a marker before the minimum is thinking like any token.
+        // <|im_end|> still ends it.
         let (e, _, _) = run(scc(config(max: 100)), [10, 2, 40, 2])
         #expect(e.tokens(.thinking) == [10] && e.tokens(.answer) == [40])
-        let (m, _, _) = run(scc(config(max: 100, min: 4)), [1, 80, 20, 30, 1, 80, 40, 2])
-        #expect(m.tokens(.thinking) == [1, 80, 20, 30] && m.tokens(.answer) == [40])
         // The budget cuts a step short as it cuts plain thinking.
         let (b, _, _) = run(scc(config(max: 3)), [1, 20, 21, 22, 1, 80])
         #expect(b.forcedEnd && b.thinkingTokens == 3 && b.tokens(.answer).prefix(3) == [10, 60, 61])
+    }
+
+    @Test func sccMinimumThinkingMasksTheStepEndRightAfterAMarker() {
+        // Before the minimum a marker is thinking like any token, and the 0 after it is masked (5 instead).
+        let (m, fed, sup) = run(scc(config(max: 100, min: 4)), [1, 80, 20, 30, 1, 80, 40, 2])
+        #expect(m.tokens(.thinking) == [1, 5, 20, 30] && m.thinkingTokens == 4 && m.tokens(.answer) == [40])
+        #expect(sup.prefix(6) == [true, true, true, true, false, false] && fed == [1, 5, 20, 30, 1, 50, 40])
+        // A marker that reaches the minimum: ending now would take it back and fall short, so the 0 is masked.
+        let (e, _, esup) = run(scc(config(max: 100, min: 2)), [20, 1, 80, 30, 1, 80, 40, 2])
+        #expect(e.tokens(.thinking) == [20, 1, 5, 30] && esup.prefix(4) == [true, true, true, false])
+        // Only right after a marker: elsewhere the 0 is an ordinary token, and <|im_end|> stays masked.
+        var c = BudgetForcing(scc(config(max: 100, min: 3)))
+        _ = c.next()
+        #expect(c.endingTokens == [2] && !c.afterStepMarker)
+        #expect(c.accept(1) && c.afterStepMarker && c.endingTokens == [2, 80])
     }
 
     @Test func naturalEndClosesWithTheAnswerDelimiter() {
@@ -140,6 +153,40 @@ import Shared
         let r = try Support.run("s1-think", ["--model", Support.smolModel] + args, stdin: input)
         try #require(r.status == 0, "\(r.stderr)")
         return Support.objects(r.stdout).flatMap { $0["outputs"] as! [[String: Any]] }
+    }
+
+    /// The batcher's SCC rewind on SmolLM2: the marker the model wrote is fed, then taken back when the step
+    /// end follows, and the delimiter overwrites its KV entry. So the answer is exactly what greedy decoding
+    /// gives from the prompt, the thinking before the marker and the delimiter, with no trace of the marker.
+    /// (A greedy run picks the "marker" and "step end": two tokens the model writes in a row.)
+    @Test func sccRewindOnTheModelLeavesNoTraceOfTheMarker() throws {
+        try #require(FileManager.default.fileExists(atPath: Support.smolModel), "make model")
+        let model = try ModelLoader.load(Support.smolModel)
+        var o = ThinkingOptions()
+        o.maxThinking = .tokens(16)
+        o.maxAnswer = 8
+        let gen = try ThinkingGenerator(model, options: o, capacity: 256)
+        let raw = try RawGenerator(model, capacity: 256)
+        let prompt = gen.promptTokens("What is 17 + 25? Explain briefly.")
+        func greedy(_ p: [Int32], _ n: Int) -> [Int32] { var s = Sampler(); return raw.generate(p, maxTokens: n, sampler: &s).tokens }
+        let t = greedy(prompt, 16), delimiter = gen.base.answerDelimiter
+        let special = model.tokenizer.specialIDs
+        func answer(thinking n: Int) -> [Int32] { greedy(prompt + Array(t.prefix(n)) + delimiter, 8) }
+        func usable(_ k: Int) -> Bool {
+            let plain = !t.prefix(k + 2).contains(where: special.contains) && t[k] != t[k + 1]
+            return plain && !t.prefix(k).contains(t[k]) && answer(thinking: k) != answer(thinking: k + 1)
+        }
+        // The first position whose pair is new, and where keeping the marker would change the answer.
+        let k = try #require((3..<t.count - 1).first(where: usable), "no usable pair in \(t)")
+        gen.setup.base.stepMarker = t[k]
+        gen.setup.base.stepEnd = [t[k + 1]]
+        var result: ThinkingResult?
+        var jobs = [ContinuousBatcher.Job(id: 0, prompt: prompt, seed: 0)]
+        try ContinuousBatcher(gen, temperature: 0, topP: 1).run(next: { jobs.popLast() }, done: { result = $1 })
+        let r = try #require(result)
+        let tok = model.tokenizer
+        #expect(r.thinkingTokens == k && r.thinking == tok.decode(Array(t.prefix(k))) && !r.forcedEnd)
+        #expect(r.answer == tok.decode(answer(thinking: k)), "marker \(t[k]) end \(t[k + 1]) at \(k)")
     }
 
     @Test func smolLM2RespectsBudgetsAndCountsWaits() throws {

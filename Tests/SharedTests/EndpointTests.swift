@@ -54,12 +54,16 @@ import Shared
                 } else {
                     var i = 0
                     while out.count < n {
-                        if out.count == s.run && !forbidden.contains(imStart) { out += Array(([imStart] + (s.sccEnd ? zero : [])).prefix(n - out.count)); break }
+                        if out.count == s.run && !forbidden.contains(imStart) {
+                            out += Array(([imStart] + (s.sccEnd ? zero.filter { !forbidden.contains($0) } : [])).prefix(n - out.count))
+                            break
+                        }
                         let w = words[i % words.count]
                         i += 1
                         if !forbidden.contains(w) { out.append(w) }
                     }
                 }
+                if let i = out.firstIndex(where: stops.contains) { out = Array(out[...i]) }
                 let stopped = out.last.map { stops.contains($0) || $0 == imEnd } ?? false
                 let listed = s.hidesStops && out.last == imStart && stops.contains(imStart) ? Array(out.dropLast()) : out
                 let ids = listed.map { s.idsAsText ? tok.decode([Int32($0)]) : "token_id:\($0)" }
@@ -140,6 +144,27 @@ import Shared
         // The marker before 0 was taken back: the wait follows the step's words directly.
         #expect(reqs[1]["prompt"] as? [Int] == prompt + ids(w) + ids("Wait"))
         #expect(reqs[2]["prompt"] as? [Int] == prompt + ids(w + "Wait" + w) + ids("<|im_start|>answer"))
+    }
+
+    @Test func sccMinimumThinkingForbidsTheStepEndForTheOneTokenAfterEachMarker() throws {
+        let (o, reqs, _) = try scripted(Script(sccEnd: true), ["--max-thinking-tokens", "100", "--min-thinking-tokens", "10", "--max-answer-tokens", "16",
+                                                              "--control", "steps:4"], "Q?")
+        let w = ids(" so then so"), so = ids(" so"), zero = Int(tok.encode("0")[0])
+        #expect(o["thinking_tokens"] as? Int == 13 && o["forced_end"] as? Bool == false && o["answer"] as? String == "\n42")
+        try #require(reqs.count == 6)
+        // Below the minimum: <|im_end|> forbidden, each request stops at the marker…
+        #expect(reqs[0]["max_tokens"] as? Int == 10 && reqs[0]["stop_token_ids"] as? [Int] == [imStart])
+        #expect(reqs[0]["logit_bias"] as? [String: Int] == ["\(imEnd)": -100])
+        // …and the token after it is one request with the step end (every token starting with 0) forbidden too.
+        for i in [1, 3] {
+            let bias = reqs[i]["logit_bias"] as? [String: Int] ?? [:]
+            #expect(reqs[i]["max_tokens"] as? Int == 1 && bias["\(imEnd)"] == -100 && bias["\(zero)"] == -100 && bias["\(imStart)"] == nil)
+        }
+        #expect(reqs[2]["max_tokens"] as? Int == 5)
+        // At the minimum the model's <|im_start|>0 ends the thinking; the marker was taken back.
+        #expect(reqs[4]["logit_bias"] == nil && reqs[4]["stop_token_ids"] as? [Int] == [imEnd] && reqs[4]["max_tokens"] as? Int == 90)
+        let prompt = ids(ChatTemplate.thinkingPrompt(question: "Q?\n\nThink for up to 4 steps."))
+        #expect(reqs[5]["prompt"] as? [Int] == prompt + w + [imStart] + so + w + [imStart] + so + w + ids("<|im_start|>answer"))
     }
 
     @Test func anExhaustedBudgetIsForcedClosedOverHTTP() throws {

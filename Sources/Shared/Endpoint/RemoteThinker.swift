@@ -4,7 +4,8 @@ import Foundation
 /// (`BudgetForcing`); only sampling moves to the server. Each `.sample` the controller asks for is served
 /// from the tokens of one completions request that continues the exact id sequence so far:
 ///
-///   thinking, end signals suppressed:  max_tokens = min-thinking left (and budget/room), end signals forbidden
+///   thinking, end signals suppressed:  max_tokens = min-thinking left (and budget/room), end signals forbidden;
+///                                      SCC: stop on the step marker, then one token with `0…` forbidden too
 ///   thinking:                          max_tokens = budget left (and room), stop on the end signals
 ///   answering:                         max_tokens = answer budget left (and room), stop on <|im_end|>/EOS
 ///
@@ -19,7 +20,7 @@ public final class RemoteThinker: ThinkingEngine {
     public let server: EndpointCheck.Server
     public let temperature: Float, topP: Float
     public let concurrency: Int
-    /// The text of each token a request can stop on (the end signals and answer stops), decoded once.
+    /// The text of each token a request can stop on (the end signals, answer stops, SCC's marker), decoded once.
     let stopText: [Int32: String]
     /// The context the server gives a sequence (budget auto and the room for forced closes).
     public var capacity: Int { server.context }
@@ -42,7 +43,8 @@ public final class RemoteThinker: ThinkingEngine {
         self.temperature = temperature
         self.topP = topP
         self.concurrency = concurrency
-        stopText = Dictionary(uniqueKeysWithValues: setup.base.endSignals.union(setup.base.answerStops).map { ($0, setup.tokenizer.decode([$0])) })
+        let stoppable = setup.base.endSignals.union(setup.base.answerStops).union(setup.base.stepMarker.map { [$0] } ?? [])
+        stopText = Dictionary(uniqueKeysWithValues: stoppable.map { ($0, setup.tokenizer.decode([$0])) })
     }
 
     /// One budget-forced generation; `what` names the record in errors.
@@ -53,6 +55,7 @@ public final class RemoteThinker: ThinkingEngine {
         var sequence = prompt
         var queue: ArraySlice<Int32> = []
         var seeds = SplitMix64(seed: seed, stream: "requests")
+        var forbidden: [Int32] = []
         drive: while true {
             switch ctl.next() {
             case .finish:
@@ -67,11 +70,17 @@ public final class RemoteThinker: ThinkingEngine {
                 if queue.isEmpty {
                     let used = sequence.count - prompt.count
                     var n: Int
-                    var stops: [Int32], forbidden: [Int32] = []
+                    var stops: [Int32] = []
+                    forbidden = []
                     if ctl.phase == .thinking {
                         n = min(c.maxThinking - ctl.thinkingTokens, c.room - c.closeLength - used)
-                        if suppress { n = min(n, c.minThinking - ctl.thinkingTokens); forbidden = c.endSignals.sorted(); stops = [] }
-                        else { stops = c.endSignals.sorted() }
+                        if suppress {
+                            // logit_bias holds for the whole request: after an SCC marker it forbids `0…` for one
+                            // token only, and an SCC request stops at each marker so that token gets its own request.
+                            n = min(n, ctl.afterStepMarker ? 1 : c.minThinking - ctl.thinkingTokens)
+                            forbidden = ctl.endingTokens.sorted()
+                            stops = c.stepMarker.map { [$0] } ?? []
+                        } else { stops = c.endSignals.sorted() }
                     } else {
                         n = min(c.maxAnswer + (ctl.forcedEnd ? c.finalAnswer.count : 0) - ctl.answerTokens, c.room - used)
                         stops = c.answerStops.sorted()
@@ -88,7 +97,7 @@ public final class RemoteThinker: ThinkingEngine {
                     queue = reply.tokens[...]
                 }
                 let t = queue.removeFirst()
-                if suppress && c.endSignals.contains(t) {
+                if suppress && forbidden.contains(t) {
                     throw EndpointError("\(what): the server sampled an end-of-thinking token it was told to forbid (logit_bias ignored)")
                 }
                 if ctl.accept(t) {

@@ -7,11 +7,12 @@
 ///   answering ──`<|im_end|>`/EOS──▶ done (eos)     answering ──answer budget or context full──▶ done (length)
 ///
 /// Every thinking token counts against the budget, forced wait tokens included. While fewer than
-/// `minThinking` thinking tokens exist the end signals are suppressed (the driver masks their logits).
+/// `minThinking` thinking tokens exist the end signals are suppressed (the driver masks `endingTokens`).
 ///
 /// Step-conditional control (SCC, `stepMarker` set): `<|im_start|>` opens a step (`<|im_start|>K steps left`)
 /// and is thinking; the end signal is `<|im_start|>` followed by a `stepEnd` token (`0`). Then the marker,
-/// already fed to the model, is taken back (`.rewind(1)`) and the end is handled as any end signal.
+/// already fed to the model, is taken back (`.rewind(1)`) and the end is handled as any end signal. While
+/// the end is suppressed, the token right after a marker is sampled with the `stepEnd` tokens masked too.
 public struct BudgetForcing {
     public struct Config {
         public var maxThinking: Int
@@ -84,6 +85,15 @@ public struct BudgetForcing {
 
     private var used: Int { output.count }
 
+    /// SCC: the last token is a step marker the model wrote, so a `stepEnd` token now would end the thinking.
+    public var afterStepMarker: Bool {
+        guard phase == .thinking, let m = config.stepMarker, let last = output.last else { return false }
+        return last.token == m && last.role == .thinking
+    }
+
+    /// The tokens that would end the thinking if sampled now: what `.sample(suppressEnd: true)` masks.
+    public var endingTokens: Set<Int32> { afterStepMarker ? config.endSignals.union(config.stepEnd) : config.endSignals }
+
     public mutating func next() -> Action {
         if rewinding > 0 {
             defer { rewinding = 0 }
@@ -106,7 +116,8 @@ public struct BudgetForcing {
                 phase = .answering
                 return next()
             }
-            return .sample(suppressEnd: thinkingTokens < config.minThinking)
+            // After an SCC marker, ending would also take the marker back: one thinking token fewer.
+            return .sample(suppressEnd: thinkingTokens - (afterStepMarker ? 1 : 0) < config.minThinking)
         case .answering:
             if answerTokens >= config.maxAnswer + (forcedEnd ? config.finalAnswer.count : 0) || used >= config.room {
                 phase = .done
@@ -128,8 +139,7 @@ public struct BudgetForcing {
                 endThinking()
                 return false
             }
-            if let marker = config.stepMarker, config.stepEnd.contains(token), let last = output.last,
-               last.token == marker, last.role == .thinking, thinkingTokens - 1 >= config.minThinking {
+            if afterStepMarker, config.stepEnd.contains(token), thinkingTokens - 1 >= config.minThinking {
                 output.removeLast()
                 thinkingTokens -= 1
                 rewinding = 1

@@ -90,7 +90,7 @@ public final class ContinuousBatcher {
                     case .sample(let suppress):
                         if suppress {
                             let m = UnsafeMutablePointer(mutating: l.baseAddress!)
-                            for id in active[i].ctl.config.endSignals { m[Int(id)] = -.infinity }
+                            for id in active[i].ctl.endingTokens { m[Int(id)] = -.infinity }
                         }
                         let tok = active[i].sampler.sample(l)
                         if active[i].ctl.accept(tok) {

@@ -42,7 +42,7 @@ public struct ThinkingResult {
 public final class ThinkingGenerator {
     public let model: LoadedModel
     public let transformer: Transformer
-    public let setup: ThinkingSetup
+    public var setup: ThinkingSetup
     public var options: ThinkingOptions { setup.options }
     public var base: BudgetForcing.Config { setup.base }
 

@@ -7,8 +7,8 @@ import Foundation
 public struct ThinkingSetup {
     public let tokenizer: Tokenizer
     public let options: ThinkingOptions
-    /// The controller configuration without the per-prompt budget and room.
-    public let base: BudgetForcing.Config
+    /// The controller configuration without the per-prompt budget and room (a caller may adjust it).
+    public var base: BudgetForcing.Config
 
     public init(tokenizer tok: Tokenizer, options: ThinkingOptions, path: String) throws {
         tokenizer = tok
