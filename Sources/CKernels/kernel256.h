@@ -21,10 +21,13 @@ vf step256(vf acc, const uint8_t *u, const int32_t *scv, const int32_t *coff, co
     const uint8_t *ub = u + 256 * b;
     const int8_t *qb = q + 256 * b;
     const int32_t *sb = scv + 64 * b;
-    vi iv = vi_mul(vi_load(sb), vi_dot(vi_zero(), ub, qb));
-    iv = vi_add(iv, vi_mul(vi_load(sb + 16), vi_dot(vi_zero(), ub + 64, qb + 64)));
-    iv = vi_add(iv, vi_mul(vi_load(sb + 32), vi_dot(vi_zero(), ub + 128, qb + 128)));
-    iv = vi_add(iv, vi_mul(vi_load(sb + 48), vi_dot(vi_zero(), ub + 192, qb + 192)));
+    // Codes below 128 unless the offset is 128 (IQ4_XS's table).
+#define S1_DOT256(c) (offset < 128 ? vi_dot_small(vi_zero(), ub + 64 * (c), qb + 64 * (c)) : vi_dot(vi_zero(), ub + 64 * (c), qb + 64 * (c)))
+    vi iv = vi_mul(vi_load(sb), S1_DOT256(0));
+    iv = vi_add(iv, vi_mul(vi_load(sb + 16), S1_DOT256(1)));
+    iv = vi_add(iv, vi_mul(vi_load(sb + 32), S1_DOT256(2)));
+    iv = vi_add(iv, vi_mul(vi_load(sb + 48), S1_DOT256(3)));
+#undef S1_DOT256
     if (offset) iv = vi_sub(iv, vi_mul(vi_load(coff + 16 * b), s));
     acc = vf_fma(vf_cvt(iv), vf_set1(dk * dd[b]), acc);
     if (has_min) acc = vf_fma(vf_cvt(vi_mul(vi_load(mn + 16 * b), s)), vf_set1(-(dk * dm[b])), acc);

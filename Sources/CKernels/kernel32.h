@@ -16,8 +16,11 @@ typedef void (*unpack32_fn)(const uint8_t *restrict blk, uint8_t *restrict u, fl
 // −offset·Σq of each block (lanes 0 and 8), so the integer sum starts from the offset correction.
 static inline __attribute__((always_inline))
 vf step32(vf acc, const uint8_t *u, const float *dw, const float *mw, const int8_t *q, vf dx, vi start, vf sv,
-          int b, int has_min, int half) {
-    vi p = half ? vi_dot_half(start, u + 32 * b, q + 32 * b) : vi_dot(start, u + 32 * b, q + 32 * b);
+          int b, int has_min, int half, int offset_shift) {
+    // Codes below 128 unless the offset is 128 (Q8_0, IQ4_NL).
+    const int small = offset_shift < 7;
+    vi p = half ? (small ? vi_dot_small_half(start, u + 32 * b, q + 32 * b) : vi_dot_half(start, u + 32 * b, q + 32 * b))
+                : (small ? vi_dot_small(start, u + 32 * b, q + 32 * b) : vi_dot(start, u + 32 * b, q + 32 * b));
     vf d = half ? vf_load_half(dw + 8 * b) : vf_load(dw + 8 * b);
     acc = vf_fma(vf_cvt(p), vf_mul(d, dx), acc);
     if (has_min) acc = vf_fma(half ? vf_load_half(mw + 8 * b) : vf_load(mw + 8 * b), sv, acc);
@@ -55,10 +58,10 @@ void kernel32(const void *w, size_t row_bytes, int r0, int r1, int cols, const s
                 const int half = b + 1 == nb;
                 const vf dx = vf_pair(dxp + b, half), sv = has_min ? vf_pair_first(svp + b, half) : vf_zero();
                 const vi start = offset_shift ? vi_sub(vi_zero(), vi_shl(vi_pair_first(sxp + b, half), offset_shift)) : vi_zero();
-                a0 = step32(a0, u[0], dw[0], mw[0], q, dx, start, sv, b, has_min, half);
-                a1 = step32(a1, u[1], dw[1], mw[1], q, dx, start, sv, b, has_min, half);
-                a2 = step32(a2, u[2], dw[2], mw[2], q, dx, start, sv, b, has_min, half);
-                a3 = step32(a3, u[3], dw[3], mw[3], q, dx, start, sv, b, has_min, half);
+                a0 = step32(a0, u[0], dw[0], mw[0], q, dx, start, sv, b, has_min, half, offset_shift);
+                a1 = step32(a1, u[1], dw[1], mw[1], q, dx, start, sv, b, has_min, half, offset_shift);
+                a2 = step32(a2, u[2], dw[2], mw[2], q, dx, start, sv, b, has_min, half, offset_shift);
+                a3 = step32(a3, u[3], dw[3], mw[3], q, dx, start, sv, b, has_min, half, offset_shift);
             }
             store_tile(y + (size_t)t * ldy + r, nr, a0, a1, a2, a3);
         }
