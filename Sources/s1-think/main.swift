@@ -38,14 +38,14 @@ struct Think: ParsableCommand {
     @Option(help: "The context per sequence: locally, at most the model's (a smaller one bounds `auto` budgets and the KV cache); with --endpoint, when the server does not report it.")
     var context: Int?
 
-    @Option(help: "Thinking budget in tokens (generated and forced), or auto = context − prompt − closing − 100.")
+    @Option(help: "Thinking budget in tokens (generated and forced), or auto = context − prompt − closing − 100. A list (256,512,1024) sweeps: one output per budget, the thinking decoded once and forked.")
     var maxThinkingTokens: String = "auto"
 
     @Option(help: "Suppress the end of thinking until this many thinking tokens exist.")
     var minThinkingTokens = 0
 
-    @Option(help: "The first N times the model ends its thinking, drop that and append --wait-string instead.")
-    var wait = 0
+    @Option(help: "The first N times the model ends its thinking, drop that and append --wait-string instead. A list (0,1,2) sweeps, as budgets do.")
+    var wait = "0"
 
     @Option(help: "What a wait appends (the paper also tries Hmm, Alternatively and the empty string).")
     var waitString = "Wait"
@@ -139,16 +139,21 @@ struct Think: ParsableCommand {
         if kvDtype != "auto" && KVCache.DType(rawValue: kvDtype) == nil { throw ValidationError("--kv-dtype is auto, f16 or f32") }
         if let t = threads, !(1...1024).contains(t) { throw ValidationError("--threads must be between 1 and 1024") }
         if maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1") }
-        if maxThinkingTokens != "auto" && (Int(maxThinkingTokens) ?? -1) < 0 { throw ValidationError("--max-thinking-tokens is a number or auto") }
+        guard let budgets = Self.budgets(maxThinkingTokens) else {
+            throw ValidationError("--max-thinking-tokens is auto, a number or a list of distinct numbers (256,512,1024)")
+        }
+        guard let waits = Self.counts(wait) else { throw ValidationError("--wait is a count or a list of distinct counts (0,1,2)") }
+        if budgets.count * waits.count > 64 { throw ValidationError("a sweep has at most 64 settings (budgets × waits)") }
+        if budgets.count * waits.count > 1 && rejectOver != nil { throw ValidationError("--reject-over takes one budget and one --wait, not a sweep") }
         if samples < 1 || samples > 4000 { throw ValidationError("--samples must be between 1 and 4000") }
         if batch < 1 || batch > 256 { throw ValidationError("--batch must be between 1 and 256") }
         if samples > 1 && temperature <= 0 { throw ValidationError("--samples > 1 needs --temperature > 0 (greedy samples are all the same)") }
         if rejectOver != nil && temperature <= 0 { throw ValidationError("--reject-over needs --temperature > 0 (a greedy retry repeats itself)") }
         if let c = control, PromptControl(c) == nil { throw ValidationError("--control is tokens:N, steps:N, class:short or class:long") }
-        if let c = control, case .steps = PromptControl(c), wait > 0, waitString.isEmpty {
+        if let c = control, case .steps = PromptControl(c), waits.contains(where: { $0 > 0 }), waitString.isEmpty {
             throw ValidationError("--control steps:N with --wait needs a non-empty --wait-string (the step marker is taken back and replaced by it)")
         }
-        if wait < 0 || minThinkingTokens < 0 || maxAnswerTokens < 1 || maxTries < 1 { throw ValidationError("counts must not be negative") }
+        if minThinkingTokens < 0 || maxAnswerTokens < 1 || maxTries < 1 { throw ValidationError("counts must not be negative") }
         if maxTries > 4000 { throw ValidationError("--max-tries must be at most 4000") }
         if !temperature.isFinite || temperature < 0 { throw ValidationError("--temperature must be a finite number, not negative") }
         if !(topP > 0 && topP <= 1) { throw ValidationError("--top-p must be in (0, 1]") }
@@ -276,9 +281,13 @@ extension Think {
     /// order as soon as all their outputs exist.
     func think(_ reader: RecordReader, _ writer: RecordWriter, _ tally: Tally, _ policy: BadLinePolicy, skip: [String]) throws {
         var opts = ThinkingOptions()
-        opts.maxThinking = maxThinkingTokens == "auto" ? .auto : .tokens(Int(maxThinkingTokens)!)
+        let budgets = Self.budgets(maxThinkingTokens)!, waits = Self.counts(wait)!
+        opts.maxThinking = budgets[0]
+        opts.waits = waits[0]
+        if budgets.count * waits.count > 1 {
+            opts.sweep = budgets.flatMap { b in waits.map { ThinkingOptions.SweepPoint(budget: b, waits: $0) } }
+        }
         opts.minThinking = minThinkingTokens
-        opts.waits = wait
         opts.waitString = waitString
         let ctl = control.flatMap(PromptControl.init)
         if case .steps = ctl { opts.steps = true }
@@ -286,6 +295,7 @@ extension Think {
         opts.system = system
         let doneIDs = try skip.reduce(into: Set<String>()) { $0.formUnion(try Self.ids(in: $1)) }
         let engine = try makeEngine(opts)
+        let points = opts.points.count
         let setup = engine.setup
         let name = tag ?? servedModel ?? URL(fileURLWithPath: model!).lastPathComponent
         let showProgress = self.progress || isatty(2) != 0
@@ -333,7 +343,7 @@ extension Think {
                     try policy.reject(e, record: r)   // --skip-bad: set aside and counted; else exit 65
                     continue
                 }
-                records[nextRecord] = (r, prompt, r.string("id") ?? "line \(r.line)", Array(repeating: nil, count: samples))
+                records[nextRecord] = (r, prompt, r.string("id") ?? "line \(r.line)", Array(repeating: nil, count: samples * points))
                 for k in 1..<max(1, samples) { issue.append((nextRecord, k, 0)) }
                 nextRecord += 1
                 return makeJob(nextRecord - 1, 0, 0)
@@ -342,20 +352,35 @@ extension Think {
         }, name: { job in
             let r = records[job.id >> 24]!.record
             return "record \(r.string("id").map { "`\($0)`" } ?? "") (\(r.source):\(r.line))"
-        }, done: { job, result in
+        }, done: { job, results in
             let r = job.id >> 24, k = (job.id >> 12) & 0xFFF, t = job.id & 0xFFF
-            if let limit = rejectOver, result.thinkingTokens > limit, t + 1 < maxTries {
+            if let limit = rejectOver, results[0].thinkingTokens > limit, t + 1 < maxTries {
                 issue.insert((r, k, t + 1), at: 0)
                 return
             }
             let extra: [(String, JSONValue)] = site + (rejectOver.map { [("tries", .int(t + 1)), ("reject_over", .int($0))] } ?? [])
-            records[r]!.outputs[k] = result.json(model: name, extra: extra)
+            // A sample's outputs: one per sweep setting, budgets outer and waits inner.
+            for (p, result) in results.enumerated() { records[r]!.outputs[k * points + p] = result.json(model: name, extra: extra) }
             try flush()
             progress.update(records: written, tokens: engine.tokensDone)
         })
         try flush()
         progress.finish()
         tally.notes.append(engine.summary)
+    }
+
+    /// `auto`, or one budget or a list of distinct ones (`256,512,1024`); nil when malformed.
+    static func budgets(_ text: String) -> [ThinkingOptions.Budget]? {
+        if text == "auto" { return [.auto] }
+        return counts(text).map { $0.map { .tokens($0) } }
+    }
+
+    /// A count or a comma-separated list of distinct counts ≥ 0; nil when malformed.
+    static func counts(_ text: String) -> [Int]? {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? -1) >= 0 }) else { return nil }
+        let n = parts.map { $0! }
+        return Set(n).count == n.count ? n : nil
     }
 
     /// The local transformer, or the server behind --endpoint once it has passed the startup checks.

@@ -182,7 +182,7 @@ import Shared
         gen.setup.base.stepEnd = [t[k + 1]]
         var result: ThinkingResult?
         var jobs = [ContinuousBatcher.Job(id: 0, prompt: prompt, seed: 0)]
-        try ContinuousBatcher(gen, temperature: 0, topP: 1).run(next: { jobs.popLast() }, done: { result = $1 })
+        try ContinuousBatcher(gen, temperature: 0, topP: 1).run(next: { jobs.popLast() }, done: { result = $1.first })
         let r = try #require(result)
         let tok = model.tokenizer
         #expect(r.thinkingTokens == k && r.thinking == tok.decode(Array(t.prefix(k))) && !r.forcedEnd)
@@ -233,6 +233,49 @@ import Shared
     }
 
     func stable(_ recs: [[String: Any]]) -> [String] { Support.stable(recs) }
+
+    /// A sweep decodes each prompt once and forks where settings part; every output must equal the output of
+    /// a separate run with its own budget and wait count, greedy and sampled, with forks waiting for a slot
+    /// (batch 2 for 6 settings) and without (batch 16).
+    @Test func aSweepGivesEverySettingExactlyTheOutputOfItsOwnRun() throws {
+        let qs = Array(questions.prefix(4))
+        let input = qs.enumerated().map { #"{"id":"q\#($0.offset)","question":"\#($0.element)"}"# }.joined(separator: "\n") + "\n"
+        let budgets = [12, 24, 40], waits = [0, 2]
+        for sampling in [[], ["--temperature", "0.8", "--seed", "3", "--samples", "2"]] {
+            let common = ["--max-answer-tokens", "8", "--min-thinking-tokens", "4"] + sampling
+            let samples = sampling.isEmpty ? 1 : 2
+            var separate: [[[[String: Any]]]] = []   // [setting][record][sample]: an output
+            for b in budgets {
+                for w in waits {
+                    let recs = try run(common + ["--max-thinking-tokens", "\(b)", "--wait", "\(w)", "--batch", "4"], input: input).records
+                    separate.append(recs.map { $0["outputs"] as! [[String: Any]] })
+                }
+            }
+            for batch in ["2", "16"] {
+                let swept = try run(common + ["--max-thinking-tokens", budgets.map(String.init).joined(separator: ","),
+                                              "--wait", waits.map(String.init).joined(separator: ","), "--batch", batch], input: input).records
+                try #require(swept.count == qs.count)
+                for (r, rec) in swept.enumerated() {
+                    let outs = rec["outputs"] as! [[String: Any]]
+                    try #require(outs.count == samples * budgets.count * waits.count)
+                    for k in 0..<samples {
+                        for p in 0..<(budgets.count * waits.count) {
+                            let o = outs[k * budgets.count * waits.count + p]
+                            #expect(o["max_thinking_tokens"] as? Int == budgets[p / waits.count] && o["max_waits"] as? Int == waits[p % waits.count])
+                            #expect(Support.stable([["outputs": [o]]]) == Support.stable([["outputs": [separate[p][r][k]]]]),
+                                    "record \(r) sample \(k) setting \(p), batch \(batch), \(sampling)")
+                        }
+                    }
+                }
+            }
+        }
+        // Malformed lists are refused before any work.
+        for bad in [["--max-thinking-tokens", "16,16"], ["--max-thinking-tokens", "16,auto"], ["--wait", "1,-1"],
+                    ["--max-thinking-tokens", "16,32", "--reject-over", "8", "--temperature", "0.5"]] {
+            let r = try Support.run("s1-think", ["--model", Support.smolModel] + bad, stdin: input)
+            #expect(r.status != 0 && r.stdout.isEmpty, "\(bad)")
+        }
+    }
 
     @Test func resultsDoNotDependOnTheBatchSizeOrThreadCountAndKeepInputOrder() throws {
         let args = ["--max-thinking-tokens", "40", "--wait", "1", "--max-answer-tokens", "16", "--temperature", "0.8", "--seed", "5", "--samples", "2"]

@@ -47,10 +47,10 @@ public final class RemoteThinker: ThinkingEngine {
         stopText = Dictionary(uniqueKeysWithValues: stoppable.map { ($0, setup.tokenizer.decode([$0])) })
     }
 
-    /// One budget-forced generation; `what` names the record in errors.
-    public func generate(prompt: [Int32], seed: UInt64, what: String) throws -> ThinkingResult {
+    /// One budget-forced generation at one sweep setting; `what` names the record in errors.
+    public func generate(prompt: [Int32], seed: UInt64, point: Int = 0, what: String) throws -> ThinkingResult {
         let started = Date()
-        var ctl = setup.controller(promptTokens: prompt.count, capacity: capacity)
+        var ctl = setup.controller(promptTokens: prompt.count, capacity: capacity, point: point)
         let c = ctl.config
         var sequence = prompt
         var queue: ArraySlice<Int32> = []
@@ -118,16 +118,18 @@ public final class RemoteThinker: ThinkingEngine {
     }
 
     /// Runs jobs from `next` (called on this thread only) with up to `concurrency` in flight, calling `done`
-    /// on this thread as each finishes; `name` says which record a job is, for errors. The first failure
+    /// on this thread as each finishes; `name` says which record a job is, for errors. A sweep's settings are
+    /// separate generations of the job, one after another (a server shares their prompt through its own
+    /// prompt cache, if it has one). The first failure
     /// stops new work and is thrown once the jobs already running have ended (their results are still
     /// delivered, so the records before the failed one are written).
     public func run(next: () throws -> ContinuousBatcher.Job?, name: (ContinuousBatcher.Job) -> String,
-                    done: (ContinuousBatcher.Job, ThinkingResult) throws -> Void) throws {
+                    done: (ContinuousBatcher.Job, [ThinkingResult]) throws -> Void) throws {
         let t0 = Date()
         defer { wallSeconds += Date().timeIntervalSince(t0) }
         final class Mailbox: @unchecked Sendable {
             let cond = NSCondition()
-            var finished: [(ContinuousBatcher.Job, Result<ThinkingResult, Error>)] = []
+            var finished: [(ContinuousBatcher.Job, Result<[ThinkingResult], Error>)] = []
         }
         let box = Mailbox()
         var inFlight = 0, exhausted = false
@@ -138,7 +140,7 @@ public final class RemoteThinker: ThinkingEngine {
                 inFlight += 1
                 let what = name(job)
                 let thread = Thread { [self] in
-                    let r = Result { try generate(prompt: job.prompt, seed: job.seed, what: what) }
+                    let r = Result { try (0..<setup.options.points.count).map { try generate(prompt: job.prompt, seed: job.seed, point: $0, what: what) } }
                     box.cond.lock(); box.finished.append((job, r)); box.cond.signal(); box.cond.unlock()
                 }
                 thread.stackSize = 1 << 20

@@ -18,14 +18,19 @@ public final class ContinuousBatcher {
         }
     }
 
+    /// One sequence in a slot: the controllers of the sweep settings that have seen exactly the same tokens
+    /// so far (`members`), sharing its KV cache and sampler. When their next actions differ, the sequence
+    /// forks (`split`).
     struct Sequence {
         var job: Job
         var slot: Int
-        var ctl: BudgetForcing
+        var members: [(point: Int, ctl: BudgetForcing)]
         var sampler: Sampler
         var pos = 0
         var input: [Int32]
         var started: Date
+        /// The action the members already chose (a fork starts with the one that split it off).
+        var action: BudgetForcing.Action? = nil
     }
 
     public let generator: ThinkingGenerator
@@ -36,29 +41,48 @@ public final class ContinuousBatcher {
     let temperature: Float, topP: Float
     /// Wall time of `run` calls, sampling and bookkeeping included.
     public private(set) var wallSeconds = 0.0
+    /// Logits with the end of thinking masked [vocab].
+    var masked: [Float]
 
     public init(_ generator: ThinkingGenerator, temperature: Float, topP: Float) {
         self.generator = generator
         self.temperature = temperature
         self.topP = topP
+        masked = Array(repeating: 0, count: generator.model.config.vocabSize)
     }
 
-    /// Runs jobs from `next` (nil: no more) until all are done, calling `done` as each finishes.
-    public func run(next: () throws -> Job?, done: (Job, ThinkingResult) throws -> Void) throws {
+    /// Runs jobs from `next` (nil: no more) until all are done, calling `done` with each job's outputs (one
+    /// per sweep setting, in `ThinkingOptions.points` order) when its last one finishes.
+    ///
+    /// A sweep decodes each job once: all its settings start as the members of one sequence, which forks
+    /// where their controllers first act differently (a smaller budget closes, a wait is not inserted). The
+    /// fork takes a copy of the KV cache and the sampler at that point, so each output is exactly what a
+    /// separate run with its setting gives. A fork with no free slot waits in a snapshot (`parked`) and has
+    /// the first free slot, before any new job.
+    public func run(next: () throws -> Job?, done: (Job, [ThinkingResult]) throws -> Void) throws {
         let tf = generator.transformer
+        let points = generator.options.points.count
         var free = Array((0..<tf.slots).reversed())
-        var active: [Sequence] = []
+        var active: [Sequence] = [], parked: [(Sequence, KVCache.Snapshot)] = []
+        var results: [Int: (job: Job, outputs: [ThinkingResult?])] = [:]
         var exhausted = false
         let t0 = Date()
         while true {
-            while !exhausted, let slot = free.last {
+            while !parked.isEmpty, let slot = free.popLast() {
+                var (s, snap) = parked.removeFirst()
+                tf.cache.restore(snap, slot: slot)
+                s.slot = slot
+                active.append(s)
+            }
+            while !exhausted, parked.isEmpty, let slot = free.last {
                 guard let job = try next() else { exhausted = true; break }
                 free.removeLast()
                 let prompt = job.prompt
                 precondition(prompt.count < tf.capacity, "a prompt of \(prompt.count) tokens does not fit a context of \(tf.capacity)")
-                active.append(Sequence(job: job, slot: slot, ctl: generator.setup.controller(promptTokens: prompt.count, capacity: tf.capacity),
-                                       sampler: Sampler(temperature: temperature, topP: topP, seed: job.seed),
+                let ctls = (0..<points).map { (point: $0, ctl: generator.setup.controller(promptTokens: prompt.count, capacity: tf.capacity, point: $0)) }
+                active.append(Sequence(job: job, slot: slot, members: ctls, sampler: Sampler(temperature: temperature, topP: topP, seed: job.seed),
                                        input: prompt, started: Date()))
+                results[job.id] = (job, Array(repeating: nil, count: points))
                 stats.prefillTokens += prompt.count
             }
             if active.isEmpty { break }
@@ -78,45 +102,106 @@ public final class ContinuousBatcher {
             // Passes that carry a prompt chunk count as prefill time, the rest as decode time.
             let dt = Date().timeIntervalSince(tp)
             if groups.contains(where: { $0.tokens.count > 2 }) { stats.prefillSeconds += dt } else { stats.decodeSeconds += dt; decodeOnlyTokens += groups.count }
-            var finished: [Int] = []
+            var finished: [Int] = [], forks: [Sequence] = [], complete: [Int] = []
+            func finish(_ s: Sequence) {
+                for m in s.members { results[s.job.id]!.outputs[m.point] = generator.result(m.ctl, started: s.started) }
+                if results[s.job.id]!.outputs.allSatisfy({ $0 != nil }) { complete.append(s.job.id) }
+            }
             for (gi, i) in members.enumerated() {
                 let n = groups[gi].tokens.count
                 active[i].input.removeFirst(n)
                 active[i].pos += n
                 guard active[i].input.isEmpty else { continue }
-                let l = logits[gi]
-                drive: while true {
-                    switch active[i].ctl.next() {
-                    case .sample(let suppress):
-                        if suppress {
-                            let m = UnsafeMutablePointer(mutating: l.baseAddress!)
-                            for id in active[i].ctl.endingTokens { m[Int(id)] = -.infinity }
-                        }
-                        let tok = active[i].sampler.sample(l)
-                        if active[i].ctl.accept(tok) {
-                            active[i].input = [tok]
-                            tokensDone += 1
-                            break drive
-                        }
-                    case .force(let toks):
-                        active[i].input = toks
-                        break drive
-                    case .rewind(let n):
-                        // The KV entries past the new position are overwritten by the forced tokens that follow.
-                        active[i].pos -= n
-                    case .finish:
-                        finished.append(i)
-                        break drive
-                    }
+                // The sequence, then the forks it makes (they see the same logits), each until it needs input.
+                var queue: [Sequence] = []
+                if drive(&active[i], logits[gi], fork: { queue.append($0) }) { finish(active[i]); finished.append(i) }
+                var k = 0
+                while k < queue.count {
+                    var f = queue[k]
+                    k += 1
+                    if drive(&f, logits[gi], fork: { queue.append($0) }) { finish(f) } else { forks.append(f) }
                 }
             }
-            for i in finished.sorted(by: >) {
-                let s = active.remove(at: i)
-                free.append(s.slot)
-                try done(s.job, generator.result(s.ctl, started: s.started))
+            // A fork still names its parent's slot, whose cache this pass has not changed: copy it to a free slot,
+            // or set it aside. Finished slots are freed after, so no fork overwrites a parent it copies from.
+            for var f in forks {
+                if let slot = free.popLast() {
+                    tf.cache.copy(slot: f.slot, to: slot, positions: f.pos)
+                    f.slot = slot
+                    active.append(f)
+                } else {
+                    parked.append((f, tf.cache.snapshot(slot: f.slot, positions: f.pos)))
+                }
+            }
+            for i in finished.sorted(by: >) { free.append(active.remove(at: i).slot) }
+            for id in complete {
+                let r = results.removeValue(forKey: id)!
+                try done(r.job, r.outputs.map { $0! })
             }
         }
         stats.decodeTokens += decodeOnlyTokens
         wallSeconds += Date().timeIntervalSince(t0)
+    }
+
+    /// Drives a sequence whose input was consumed (`l`: its logits) until it needs input again; true when it
+    /// finished. Members whose action differs from the first member's go to `fork` as new sequences, at the
+    /// same position with the same sampler, their action pending (or, split by `accept`, the token fed).
+    func drive(_ s: inout Sequence, _ l: UnsafeBufferPointer<Float>, fork: (Sequence) -> Void) -> Bool {
+        while s.input.isEmpty {
+            let action: BudgetForcing.Action
+            if let a = s.action {
+                action = a
+                s.action = nil
+            } else {
+                var acts: [BudgetForcing.Action] = []
+                for m in s.members.indices { acts.append(s.members[m].ctl.next()) }
+                action = acts[0]
+                var rest = Array(zip(s.members, acts))
+                s.members = rest.filter { $0.1 == action }.map(\.0)
+                rest.removeAll { $0.1 == action }
+                while let a = rest.first?.1 {
+                    var f = s
+                    f.members = rest.filter { $0.1 == a }.map(\.0)
+                    f.action = a
+                    rest.removeAll { $0.1 == a }
+                    fork(f)
+                }
+            }
+            switch action {
+            case .sample(let suppress):
+                var tok: Int32 = 0
+                if suppress {
+                    // Masked on a copy: a fork may still sample the same logits unmasked.
+                    let ending = s.members[0].ctl.endingTokens
+                    var sampler = s.sampler
+                    masked.withUnsafeMutableBufferPointer { m in
+                        _ = m.update(fromContentsOf: l)
+                        for id in ending { m[Int(id)] = -.infinity }
+                        tok = sampler.sample(UnsafeBufferPointer(m))
+                    }
+                    s.sampler = sampler
+                } else {
+                    tok = s.sampler.sample(l)
+                }
+                var kept: [Bool] = []
+                for m in s.members.indices { kept.append(s.members[m].ctl.accept(tok)) }
+                if kept.contains(!kept[0]) {
+                    var f = s
+                    f.members = zip(s.members, kept).filter { $0.1 != kept[0] }.map(\.0)
+                    s.members = zip(s.members, kept).filter { $0.1 == kept[0] }.map(\.0)
+                    if !kept[0] { f.input = [tok]; tokensDone += 1 }
+                    fork(f)
+                }
+                if kept[0] { s.input = [tok]; tokensDone += 1 }
+            case .force(let toks):
+                s.input = toks
+            case .rewind(let n):
+                // The KV entries past the new position are overwritten by the forced tokens that follow.
+                s.pos -= n
+            case .finish:
+                return true
+            }
+        }
+        return false
     }
 }

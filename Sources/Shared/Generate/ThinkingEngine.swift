@@ -8,17 +8,17 @@ public protocol ThinkingEngine: AnyObject {
     var tokensDone: Int { get }
     /// One line for the run's summary on stderr.
     var summary: String { get }
-    /// Runs jobs from `next` (nil: no more) until all are done, calling `done` as each finishes; `name`
-    /// says which record a job is, for error messages.
+    /// Runs jobs from `next` (nil: no more) until all are done, calling `done` as each finishes with one
+    /// result per sweep setting (`ThinkingOptions.points`); `name` says which record a job is, for errors.
     func run(next: () throws -> ContinuousBatcher.Job?, name: (ContinuousBatcher.Job) -> String,
-             done: (ContinuousBatcher.Job, ThinkingResult) throws -> Void) throws
+             done: (ContinuousBatcher.Job, [ThinkingResult]) throws -> Void) throws
 }
 
 extension ContinuousBatcher: ThinkingEngine {
     public var setup: ThinkingSetup { generator.setup }
     public var capacity: Int { generator.transformer.capacity }
 
-    public func run(next: () throws -> Job?, name: (Job) -> String, done: (Job, ThinkingResult) throws -> Void) throws {
+    public func run(next: () throws -> Job?, name: (Job) -> String, done: (Job, [ThinkingResult]) throws -> Void) throws {
         try run(next: next, done: done)
     }
 

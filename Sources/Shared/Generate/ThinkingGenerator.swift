@@ -11,7 +11,20 @@ public struct ThinkingOptions {
     public var system = ChatTemplate.defaultSystem
     /// Step-conditional control (`--control steps:N`): the thinking ends at `<|im_start|>0`, not at `<|im_start|>`.
     public var steps = false
+    /// A sweep (`--max-thinking-tokens 256,512 --wait 0,1`): every budget × wait setting, one output each;
+    /// empty = the one setting above.
+    public var sweep: [SweepPoint] = []
     public init() {}
+
+    /// One setting of a sweep.
+    public struct SweepPoint: Equatable {
+        public var budget: Budget
+        public var waits: Int
+        public init(budget: Budget, waits: Int) { self.budget = budget; self.waits = waits }
+    }
+
+    /// The settings each prompt is decoded with, in output order (budgets outer, waits inner).
+    public var points: [SweepPoint] { sweep.isEmpty ? [SweepPoint(budget: maxThinking, waits: waits)] : sweep }
 }
 
 /// One budget-forced generation: the output object's fields.

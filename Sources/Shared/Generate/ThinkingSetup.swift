@@ -40,17 +40,18 @@ public struct ThinkingSetup {
     }
 
     /// The budget for a prompt: the number given, or `auto` = context − prompt − closing tokens − 100.
-    public func budget(promptTokens n: Int, capacity: Int) -> Int {
-        switch options.maxThinking {
+    public func budget(promptTokens n: Int, capacity: Int, point: Int = 0) -> Int {
+        switch options.points[point].budget {
         case .tokens(let t): return t
         case .auto: return max(0, capacity - n - base.closeLength - 100)
         }
     }
 
-    /// The controller for one prompt in a context of `capacity` tokens.
-    public func controller(promptTokens n: Int, capacity: Int) -> BudgetForcing {
+    /// The controller for one prompt in a context of `capacity` tokens, at one setting of the sweep.
+    public func controller(promptTokens n: Int, capacity: Int, point: Int = 0) -> BudgetForcing {
         var c = base
-        c.maxThinking = budget(promptTokens: n, capacity: capacity)
+        c.maxThinking = budget(promptTokens: n, capacity: capacity, point: point)
+        c.waits = options.points[point].waits
         c.room = capacity - n
         return BudgetForcing(c)
     }
