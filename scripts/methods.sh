@@ -44,7 +44,8 @@ stage "2/3 think: BF, TCC, TCC+BF, SCC, SCC+BF, CCC and RS on $EVAL_N held-out p
 "$BIN/s1-fetch" "synthetic:eval:$EVAL_N:$((SEED + 1))" -o "$M/eval.jsonl"
 : > "$M/outputs.jsonl"
 think() { "$BIN/s1-think" --batch 16 --max-answer-tokens 24 --context "$CONTEXT" "$@" < "$M/eval.jsonl" >> "$M/outputs.jsonl"; }
-for b in $BUDGETS; do think --model "$P/sft" --tag s1 --max-thinking-tokens "$b"; done
+# BF: one sweep decodes each problem once and forks at each budget (s1-think --max-thinking-tokens A,B,…).
+think --model "$P/sft" --tag s1 --max-thinking-tokens "$(echo $BUDGETS | tr ' ' ',')"
 for n in $TOKENS; do
   think --model "$M/tcc" --tag s1-tcc --control "tokens:$n"
   think --model "$M/tcc" --tag s1-tcc --control "tokens:$n" --max-thinking-tokens "$n"
