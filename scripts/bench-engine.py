@@ -76,6 +76,16 @@ for b in [16, 1]:
     evals[b] = sum(batch_run(["--batch", str(b), "--max-thinking-tokens", str(budget), "--max-answer-tokens", "32"])[2]
                    for budget in [32, 64, 128])
 
+# A budget sweep (issue 15): 32 prompts at 5 budgets in one s1-think run, against the largest budget alone
+# (target: at most 1.3x). S1_SWEEP_BUDGETS=256,512,1024,2048,4096 gives the issue's shape (long here).
+sweep_budgets = os.environ.get("S1_SWEEP_BUDGETS", "32,64,128,256,512")
+q32 = "".join(json.dumps({"id": f"s{i}", "question": f"How many ways can {i + 2} people sit at a round table?"}) + "\n" for i in range(32))
+def wall(args, text):
+    t0 = time.time(); out, _ = think(args, text); return time.time() - t0, out
+sweep_args = ["--batch", "16", "--max-answer-tokens", "16", "--min-thinking-tokens", sweep_budgets.split(",")[-1]]
+sweep_s, sweep_out = min((wall(sweep_args + ["--max-thinking-tokens", sweep_budgets], q32) for _ in range(2)), key=lambda r: r[0])
+alone_s, _ = min((wall(sweep_args + ["--max-thinking-tokens", sweep_budgets.split(",")[-1]], q32) for _ in range(2)), key=lambda r: r[0])
+
 try:
     import torch
     from transformers import AutoModelForCausalLM
@@ -99,7 +109,8 @@ except ImportError:
 
 batching = {"streams": 16, "generated_tokens": best16[0], "decode_tok_s": best16[1], "overall_tok_s": best16[3], "target_tok_s": 500,
             "f32_decode_tok_s": best16f32[1],
-            "eval_3_budgets_seconds_batch16": round(evals[16], 2), "eval_3_budgets_seconds_one_by_one": round(evals[1], 2)}
+            "eval_3_budgets_seconds_batch16": round(evals[16], 2), "eval_3_budgets_seconds_one_by_one": round(evals[1], 2),
+            "sweep_budgets": sweep_budgets, "sweep_seconds": round(sweep_s, 2), "largest_alone_seconds": round(alone_s, 2)}
 if as_json:
     print(json.dumps({"model": model, "threads": threads, "rows": rows, "batching": batching}))
 else:
@@ -115,3 +126,5 @@ else:
     print(f"the same with --dtype f32 (how a fine-tuned checkpoint decodes): decode {best16f32[1]:.0f} tok/s")
     print(f"16 prompts x 3 budgets (32, 64, 128): {evals[16]:.1f} s batched (--batch 16), {evals[1]:.1f} s one by one "
           f"({evals[1] / evals[16]:.1f}x)")
+    print(f"32 prompts, budget sweep {sweep_budgets} in one run (thinking to the budget: --min-thinking-tokens = the largest): "
+          f"{sweep_s:.1f} s, the largest budget alone {alone_s:.1f} s ({sweep_s / alone_s:.2f}x; target <= 1.3x)")
