@@ -189,6 +189,32 @@ import Shared
         #expect(r.answer == tok.decode(answer(thinking: k)), "marker \(t[k]) end \(t[k + 1]) at \(k)")
     }
 
+    /// A record's samples share their prompt's prefill (the first sample's cache is copied to the others);
+    /// each sample's output must be what it gives with a prefill of its own, across a sweep and with more
+    /// samples than slots.
+    @Test func samplesThatShareTheirPromptsPrefillGiveTheSameOutputs() throws {
+        try #require(FileManager.default.fileExists(atPath: Support.smolModel), "make model")
+        let model = try ModelLoader.load(Support.smolModel)
+        var o = ThinkingOptions()
+        o.sweep = [.init(budget: .tokens(10), waits: 0), .init(budget: .tokens(20), waits: 1)]
+        o.maxAnswer = 6
+        let gen = try ThinkingGenerator(model, options: o, capacity: 192, slots: 3)
+        let prompts = ["What is 12 * 12?", "Name a prime above 50."].map(gen.promptTokens)
+        func outputs(sharing: Bool) throws -> (out: [Int: [String]], prefill: Int) {
+            let b = ContinuousBatcher(gen, temperature: 0.9, topP: 0.95)
+            b.sharePrompts = sharing
+            var jobs = (0..<10).map { ContinuousBatcher.Job(id: $0, prompt: prompts[$0 / 5], seed: UInt64(100 + $0)) }.reversed() as [ContinuousBatcher.Job]
+            var out: [Int: [String]] = [:]
+            try b.run(next: { jobs.popLast() }, done: { job, rs in out[job.id] = rs.map { "\($0.text)|\($0.thinkingTokens)|\($0.waits)|\($0.finish)" } })
+            return (out, b.stats.prefillTokens)
+        }
+        let shared = try outputs(sharing: true), alone = try outputs(sharing: false)
+        #expect(shared.out.count == 10 && shared.out == alone.out)
+        #expect(Set(shared.out.values.map { $0[1] }).count > 2, "the samples differ from one another")
+        // Sharing happened: fewer prompt tokens went through the model.
+        #expect(alone.prefill == 5 * (prompts[0].count + prompts[1].count) && shared.prefill < alone.prefill / 2, "\(shared.prefill) of \(alone.prefill)")
+    }
+
     @Test func smolLM2RespectsBudgetsAndCountsWaits() throws {
         let qs = ["How many primes are below 100?", "What is 17 * 23?", "Name the largest planet."]
         for budget in [8, 40] {

@@ -31,7 +31,14 @@ public final class ContinuousBatcher {
         var started: Date
         /// The action the members already chose (a fork starts with the one that split it off).
         var action: BudgetForcing.Action? = nil
+        /// Jobs with the same prompt that arrived while it was prefilling (a record's other samples): each
+        /// becomes a fork of this sequence once the prompt is in the cache, with its own seed.
+        var siblings: [Job] = []
     }
+
+    /// Whether a job whose prompt equals that of a sequence still prefilling shares that prefill (the
+    /// outputs are the same either way; off only to test that).
+    public var sharePrompts = true
 
     public let generator: ThinkingGenerator
     public var stats = GenerationStats()
@@ -65,7 +72,7 @@ public final class ContinuousBatcher {
         var free = Array((0..<tf.slots).reversed())
         var active: [Sequence] = [], parked: [(Sequence, KVCache.Snapshot)] = []
         var results: [Int: (job: Job, outputs: [ThinkingResult?])] = [:]
-        var exhausted = false
+        var exhausted = false, held: Job? = nil
         let t0 = Date()
         while true {
             while !parked.isEmpty, let slot = free.popLast() {
@@ -74,15 +81,28 @@ public final class ContinuousBatcher {
                 s.slot = slot
                 active.append(s)
             }
-            while !exhausted, parked.isEmpty, let slot = free.last {
-                guard let job = try next() else { exhausted = true; break }
-                free.removeLast()
+            // New jobs: one that joins a prefill needs no slot, and one that finds no slot waits in `held` (no
+            // more are pulled until it has one).
+            while parked.isEmpty && (held != nil ? !free.isEmpty : !exhausted) {
+                let job: Job
+                if let h = held {
+                    job = h
+                    held = nil
+                } else {
+                    guard let j = try next() else { exhausted = true; break }
+                    job = j
+                    precondition(job.prompt.count < tf.capacity, "a prompt of \(job.prompt.count) tokens does not fit a context of \(tf.capacity)")
+                    results[job.id] = (job, Array(repeating: nil, count: points))
+                }
                 let prompt = job.prompt
-                precondition(prompt.count < tf.capacity, "a prompt of \(prompt.count) tokens does not fit a context of \(tf.capacity)")
-                let ctls = (0..<points).map { (point: $0, ctl: generator.setup.controller(promptTokens: prompt.count, capacity: tf.capacity, point: $0)) }
-                active.append(Sequence(job: job, slot: slot, members: ctls, sampler: Sampler(temperature: temperature, topP: topP, seed: job.seed),
+                // At most a batch of siblings per prefill, so the forks waiting for a slot stay bounded.
+                if sharePrompts, let i = active.firstIndex(where: { $0.pos < $0.job.prompt.count && $0.siblings.count < tf.slots && $0.job.prompt == prompt }) {
+                    active[i].siblings.append(job)
+                    continue
+                }
+                guard let slot = free.popLast() else { held = job; break }
+                active.append(Sequence(job: job, slot: slot, members: controllers(prompt.count), sampler: sampler(job),
                                        input: prompt, started: Date()))
-                results[job.id] = (job, Array(repeating: nil, count: points))
                 stats.prefillTokens += prompt.count
             }
             if active.isEmpty { break }
@@ -113,7 +133,17 @@ public final class ContinuousBatcher {
                 active[i].pos += n
                 guard active[i].input.isEmpty else { continue }
                 // The sequence, then the forks it makes (they see the same logits), each until it needs input.
-                var queue: [Sequence] = []
+                // Its prompt's siblings start here, from the same cache.
+                var queue: [Sequence] = active[i].siblings.map { job in
+                    var f = active[i]
+                    f.job = job
+                    f.members = controllers(job.prompt.count)
+                    f.sampler = sampler(job)
+                    f.siblings = []
+                    f.started = Date()
+                    return f
+                }
+                active[i].siblings = []
                 if drive(&active[i], logits[gi], fork: { queue.append($0) }) { finish(active[i]); finished.append(i) }
                 var k = 0
                 while k < queue.count {
@@ -142,6 +172,14 @@ public final class ContinuousBatcher {
         stats.decodeTokens += decodeOnlyTokens
         wallSeconds += Date().timeIntervalSince(t0)
     }
+
+    /// A new job's controllers, one per sweep setting.
+    func controllers(_ promptTokens: Int) -> [(point: Int, ctl: BudgetForcing)] {
+        let cap = generator.transformer.capacity
+        return (0..<generator.options.points.count).map { (point: $0, ctl: generator.setup.controller(promptTokens: promptTokens, capacity: cap, point: $0)) }
+    }
+
+    func sampler(_ job: Job) -> Sampler { Sampler(temperature: temperature, topP: topP, seed: job.seed) }
 
     /// Drives a sequence whose input was consumed (`l`: its logits) until it needs input again; true when it
     /// finished. Members whose action differs from the first member's go to `fork` as new sequences, at the
