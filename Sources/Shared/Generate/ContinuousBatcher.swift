@@ -82,8 +82,10 @@ public final class ContinuousBatcher {
                 active.append(s)
             }
             // New jobs: one that joins a prefill needs no slot, and one that finds no slot waits in `held` (no
-            // more are pulled until it has one).
-            while parked.isEmpty && (held != nil ? !free.isEmpty : !exhausted) {
+            // more are pulled until it has one). With no slot free, a job is pulled only while some prefill
+            // could take it, so a slow input never stalls decoding.
+            while parked.isEmpty && (held != nil ? !free.isEmpty
+                                     : !exhausted && (!free.isEmpty || (sharePrompts && active.contains { $0.pos < $0.job.prompt.count }))) {
                 let job: Job
                 if let h = held {
                     job = h
