@@ -304,7 +304,8 @@ extension Think {
         // …and, with --control, which length control the prompt carried (tokens:N, steps:N, class:…) and
         // whether budget forcing was on top of it (`budget`: given, or auto = only the context's limit).
         let site: [(String, JSONValue)] = (endpoint.map { [("endpoint", .string($0))] } ?? [])
-            + (control.map { [("control", .string($0)), ("budget", .string(maxThinkingTokens == "auto" ? "auto" : "given"))] } ?? [])
+            + (control.map { [("control", .string($0))] } ?? [])
+            + (control != nil || rejectOver != nil ? [("budget", .string(maxThinkingTokens == "auto" ? "auto" : "given"))] : [])
 
         // Records in flight, by input index; each job id encodes (record index, sample, try).
         var records: [Int: (record: Record, prompt: [Int32], key: String, outputs: [JSONValue?])] = [:]

@@ -10,7 +10,8 @@ public enum Grader {
     /// The run an output belongs to (`r`: the record, for messages).
     public static func runKey(_ o: JSONRef, in r: Record) throws -> RunKey {
         // A run is identified by its --wait setting (`max_waits`); outputs without it fall back to `waits`.
-        RunKey(model: o["model"]?.string ?? "?", budget: try count(o, "max_thinking_tokens", r),
+        // An `auto` budget differs with each prompt's length, so it is not part of the run.
+        RunKey(model: o["model"]?.string ?? "?", budget: o["budget"]?.string == "auto" ? nil : try count(o, "max_thinking_tokens", r),
                waits: try count(o, "max_waits", r) ?? count(o, "waits", r) ?? 0, control: o["control"]?.string,
                rejectOver: try count(o, "reject_over", r), forced: o["budget"]?.string != "auto")
     }
