@@ -109,30 +109,23 @@ static inline __m256i dot32_lanes(const uint8_t *u, const int8_t *x) {
                                         _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(x + 16))));
     return _mm256_permute4x64_epi64(_mm256_hadd_epi32(p, q), _MM_SHUFFLE(3, 1, 2, 0));
 }
-static inline vi vi_dot(vi acc, const uint8_t *u, const int8_t *x) {
-    acc.lo = _mm256_add_epi32(acc.lo, dot32_lanes(u, x));
-    acc.hi = _mm256_add_epi32(acc.hi, dot32_lanes(u + 32, x + 32));
-    return acc;
-}
-static inline vi vi_dot_half(vi acc, const uint8_t *u, const int8_t *x) {
-    acc.lo = _mm256_add_epi32(acc.lo, dot32_lanes(u, x));
-    return acc;
-}
 // Codes below 128: a pair of products is at most 2·127·128 < 2^15, so maddubs's 16-bit sums never saturate
 // and the lanes come out in order.
 static inline __m256i dot32_small(const uint8_t *u, const int8_t *x) {
     const __m256i pairs = _mm256_maddubs_epi16(_mm256_loadu_si256((const __m256i *)u), _mm256_loadu_si256((const __m256i *)x));
     return _mm256_madd_epi16(pairs, _mm256_set1_epi16(1));
 }
-static inline vi vi_dot_small(vi acc, const uint8_t *u, const int8_t *x) {
-    acc.lo = _mm256_add_epi32(acc.lo, dot32_small(u, x));
-    acc.hi = _mm256_add_epi32(acc.hi, dot32_small(u + 32, x + 32));
+// acc + the sums of 64 bytes by `dot` (`half`: the first 32 bytes, into lanes 0..7 only).
+typedef __m256i (*dot32_fn)(const uint8_t *, const int8_t *);
+static inline __attribute__((always_inline)) vi add_dots(vi acc, const uint8_t *u, const int8_t *x, int half, dot32_fn dot) {
+    acc.lo = _mm256_add_epi32(acc.lo, dot(u, x));
+    if (!half) acc.hi = _mm256_add_epi32(acc.hi, dot(u + 32, x + 32));
     return acc;
 }
-static inline vi vi_dot_small_half(vi acc, const uint8_t *u, const int8_t *x) {
-    acc.lo = _mm256_add_epi32(acc.lo, dot32_small(u, x));
-    return acc;
-}
+static inline vi vi_dot(vi acc, const uint8_t *u, const int8_t *x) { return add_dots(acc, u, x, 0, dot32_lanes); }
+static inline vi vi_dot_half(vi acc, const uint8_t *u, const int8_t *x) { return add_dots(acc, u, x, 1, dot32_lanes); }
+static inline vi vi_dot_small(vi acc, const uint8_t *u, const int8_t *x) { return add_dots(acc, u, x, 0, dot32_small); }
+static inline vi vi_dot_small_half(vi acc, const uint8_t *u, const int8_t *x) { return add_dots(acc, u, x, 1, dot32_small); }
 static inline vi vi_load(const int32_t *p) { vi r = { _mm256_loadu_si256((const __m256i *)p), _mm256_loadu_si256((const __m256i *)(p + 8)) }; return r; }
 static inline vf vf_load(const float *p) { vf r = { _mm256_loadu_ps(p), _mm256_loadu_ps(p + 8) }; return r; }
 static inline vf vf_load_half(const float *p) { vf r = { _mm256_loadu_ps(p), _mm256_setzero_ps() }; return r; }

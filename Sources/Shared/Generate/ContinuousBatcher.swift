@@ -20,7 +20,7 @@ public final class ContinuousBatcher {
 
     /// One sequence in a slot: the controllers of the sweep settings that have seen exactly the same tokens
     /// so far (`members`), sharing its KV cache and sampler. When their next actions differ, the sequence
-    /// forks (`split`).
+    /// forks (`drive`).
     struct Sequence {
         var job: Job
         var slot: Int
@@ -209,17 +209,15 @@ public final class ContinuousBatcher {
             }
             switch action {
             case .sample(let suppress):
-                var tok: Int32 = 0
+                let tok: Int32
                 if suppress {
                     // Masked on a copy: a fork may still sample the same logits unmasked.
                     let ending = s.members[0].ctl.endingTokens
-                    var sampler = s.sampler
-                    masked.withUnsafeMutableBufferPointer { m in
+                    tok = masked.withUnsafeMutableBufferPointer { m in
                         _ = m.update(fromContentsOf: l)
                         for id in ending { m[Int(id)] = -.infinity }
-                        tok = sampler.sample(UnsafeBufferPointer(m))
+                        return s.sampler.sample(UnsafeBufferPointer(m))
                     }
-                    s.sampler = sampler
                 } else {
                     tok = s.sampler.sample(l)
                 }
