@@ -12,10 +12,10 @@ MODEL=${MODEL:-.cache/models/SmolLM2-135M-Instruct.Q4_1.gguf}
 P=${WORK:-work}/pipeline
 M=${WORK:-work}/methods
 R=${RESULTS:-results}
-EVAL_N=${EVAL_N:-100}; SEED=${SEED:-0}
+EVAL_N=${EVAL_N:-30}; SEED=${SEED:-0}
 EPOCHS=${EPOCHS:-2}; LR=${LR:-1e-4}; BATCH=${BATCH:-8}
 BUDGETS=${BUDGETS:-"16 32 64 128 256"}; TOKENS=${TOKENS:-"32 64 128 256"}; STEPS=${STEPS:-"2 4 8 16"}
-REJECT=${REJECT:-"64 128 256"}; CONTEXT=${CONTEXT:-1024}; TEMP=${TEMP:-0.7}
+REJECT=${REJECT:-"64 128 256"}; CONTEXT=${CONTEXT:-512}; TEMP=${TEMP:-0.7}
 mkdir -p "$M" "$R"
 stage() { printf '\n== %s (%s) ==\n' "$1" "$(date +%H:%M:%S)"; }
 t0=$(date +%s)
@@ -29,8 +29,14 @@ stage "1/3 train the TCC and SCC variants (the main job's recipe)"
 "$BIN/s1-filter" traces --from solution --control tokens --tokenizer "$MODEL" < "$P/s1k.jsonl" > "$M/tcc.jsonl"
 "$BIN/s1-filter" traces --from solution --control steps < "$P/s1k.jsonl" > "$M/scc.jsonl"
 for v in tcc scc; do
+  # A variant already trained on these exact traces with this recipe (a resumed run) is kept.
+  stamp="$(md5sum < "$M/$v.jsonl" | cut -d' ' -f1) $MODEL $EPOCHS $LR $BATCH $SEED"
+  if [ -s "$M/$v/config.json" ] && [ "$(cat "$M/$v.stamp" 2>/dev/null)" = "$stamp" ]; then
+    echo "  $v: kept (trained on these traces with this recipe before)"; continue
+  fi
   "$BIN/s1-sft" --model "$MODEL" --out "$M/$v" --epochs "$EPOCHS" --lr "$LR" --batch-size "$BATCH" --max-len 1024 \
     --seed "$SEED" < "$M/$v.jsonl" > "$M/train-log-$v.jsonl"
+  echo "$stamp" > "$M/$v.stamp"
   tail -1 "$M/train-log-$v.jsonl"
 done
 # SCC's token proxy at this scale: thinking tokens (countdown markers included) per step of the SCC traces.

@@ -87,6 +87,17 @@ static inline float vf_sum(vf a) {
     __m128 h2 = _mm_add_ps(h4, _mm_movehl_ps(h4, h4));
     return _mm_cvtss_f32(_mm_add_ss(h2, _mm_movehdup_ps(h2)));
 }
+// Float lane steps for the attention kernel: add, subtract, max (the second operand when either is NaN),
+// store, round to fp16 and back (nearest even), and p·2^n for t = 1.5·2^23 + n (n in the low bits).
+static inline vf vf_add(vf a, vf b) { return _mm512_add_ps(a, b); }
+static inline vf vf_sub(vf a, vf b) { return _mm512_sub_ps(a, b); }
+static inline vf vf_max(vf a, vf b) { return _mm512_max_ps(a, b); }
+static inline vf vf_min(vf a, vf b) { return _mm512_min_ps(a, b); }
+static inline void vf_store(float *p, vf a) { _mm512_storeu_ps(p, a); }
+static inline vf vf_round_half(vf a) { return _mm512_cvtph_ps(_mm512_cvtps_ph(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)); }
+static inline vf vf_scale_pow2(vf p, vf t) {
+    return _mm512_castsi512_ps(_mm512_add_epi32(_mm512_castps_si512(p), _mm512_slli_epi32(_mm512_castps_si512(t), 23)));
+}
 #elif defined(__AVX2__) && defined(__FMA__) && defined(__F16C__)
 #define S1_VNNI 0
 #include <immintrin.h>
@@ -172,6 +183,17 @@ static inline float vf_sum(vf a) {
     const __m128 h2 = _mm_add_ps(h4, _mm_movehl_ps(h4, h4));
     return _mm_cvtss_f32(_mm_add_ss(h2, _mm_movehdup_ps(h2)));
 }
+static inline vf vf_add(vf a, vf b) { a.lo = _mm256_add_ps(a.lo, b.lo); a.hi = _mm256_add_ps(a.hi, b.hi); return a; }
+static inline vf vf_sub(vf a, vf b) { a.lo = _mm256_sub_ps(a.lo, b.lo); a.hi = _mm256_sub_ps(a.hi, b.hi); return a; }
+static inline vf vf_max(vf a, vf b) { a.lo = _mm256_max_ps(a.lo, b.lo); a.hi = _mm256_max_ps(a.hi, b.hi); return a; }
+static inline vf vf_min(vf a, vf b) { a.lo = _mm256_min_ps(a.lo, b.lo); a.hi = _mm256_min_ps(a.hi, b.hi); return a; }
+static inline void vf_store(float *p, vf a) { _mm256_storeu_ps(p, a.lo); _mm256_storeu_ps(p + 8, a.hi); }
+static inline __m256 round_half8(__m256 a) { return _mm256_cvtph_ps(_mm256_cvtps_ph(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)); }
+static inline vf vf_round_half(vf a) { a.lo = round_half8(a.lo); a.hi = round_half8(a.hi); return a; }
+static inline __m256 scale_pow2_8(__m256 p, __m256 t) {
+    return _mm256_castsi256_ps(_mm256_add_epi32(_mm256_castps_si256(p), _mm256_slli_epi32(_mm256_castps_si256(t), 23)));
+}
+static inline vf vf_scale_pow2(vf p, vf t) { p.lo = scale_pow2_8(p.lo, t.lo); p.hi = scale_pow2_8(p.hi, t.hi); return p; }
 #else
 #define S1_VNNI 0
 static inline void lut_nibbles32(const uint8_t *table, const uint8_t *qs, uint8_t *out) {
@@ -226,6 +248,19 @@ static inline float vf_sum(vf a) {
     for (int j = 0; j < 4; j++) h4[j] = h8[j] + h8[j + 4];
     float h2a = h4[0] + h4[2], h2b = h4[1] + h4[3];
     return h2a + h2b;
+}
+static inline vf vf_add(vf a, vf b) { for (int j = 0; j < 16; j++) a.v[j] += b.v[j]; return a; }
+static inline vf vf_sub(vf a, vf b) { for (int j = 0; j < 16; j++) a.v[j] -= b.v[j]; return a; }
+static inline vf vf_max(vf a, vf b) { for (int j = 0; j < 16; j++) a.v[j] = a.v[j] > b.v[j] ? a.v[j] : b.v[j]; return a; }
+static inline vf vf_min(vf a, vf b) { for (int j = 0; j < 16; j++) a.v[j] = a.v[j] < b.v[j] ? a.v[j] : b.v[j]; return a; }
+static inline void vf_store(float *p, vf a) { memcpy(p, a.v, 64); }
+static inline vf vf_round_half(vf a) { for (int j = 0; j < 16; j++) a.v[j] = (float)(_Float16)a.v[j]; return a; }
+static inline vf vf_scale_pow2(vf p, vf t) {
+    for (int j = 0; j < 16; j++) {
+        uint32_t pb, tb; memcpy(&pb, &p.v[j], 4); memcpy(&tb, &t.v[j], 4);
+        pb += tb << 23; memcpy(&p.v[j], &pb, 4);
+    }
+    return p;
 }
 #endif
 

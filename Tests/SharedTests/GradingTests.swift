@@ -58,15 +58,17 @@ import Shared
     @Test func lengthControlMethodsAreSeparateRunsWithTheirOwnLimits() throws {
         // One model, three methods at the same budget 4000: BF, TCC (tokens:100) and SCC (steps:2 → 200 by the
         // 100-tokens-per-step proxy). Thinking of 150 tokens is within BF's budget, over TCC's 100, within SCC's 200.
-        func rec(_ control: String?, _ thinking: Int, _ ans: String) -> String {
+        // An auto budget is the context minus the prompt, so it differs per prompt (`max`): TCC's two outputs
+        // with 4000 and 3871 are still one run.
+        func rec(_ control: String?, _ thinking: Int, _ ans: String, max: Int = 4000) -> String {
             let c = control.map { #","control":"\#($0)","budget":"auto""# } ?? ""
-            return #"{"model":"m","max_thinking_tokens":4000,"waits":0,"thinking_tokens":\#(thinking),"answer":"\\boxed{\#(ans)}"\#(c)}"#
+            return #"{"model":"m","max_thinking_tokens":\#(max),"waits":0,"thinking_tokens":\#(thinking),"answer":"\\boxed{\#(ans)}"\#(c)}"#
         }
         // …and RS with --reject-over 120 (its output kept after the last try went over: 130).
         let rs = #"{"model":"m","max_thinking_tokens":4000,"waits":0,"thinking_tokens":130,"answer":"\\boxed{7}","tries":8,"reject_over":120}"#
         // …and TCC+BF: tokens:200 with a given budget of 120, so its limit is 120 and 130 tokens is over it.
         let bf = #"{"model":"m","max_thinking_tokens":120,"waits":0,"thinking_tokens":130,"answer":"\\boxed{7}","control":"tokens:200","budget":"given"}"#
-        let outs = [rec(nil, 150, "7"), rec("tokens:100", 150, "7"), rec("steps:2", 150, "8"), rec("tokens:100", 50, "7"), rs, bf]
+        let outs = [rec(nil, 150, "7"), rec("tokens:100", 150, "7"), rec("steps:2", 150, "8"), rec("tokens:100", 50, "7", max: 3871), rs, bf]
         let input = #"{"answer":"7","source_type":"t","outputs":["# + outs.joined(separator: ",") + "]}\n"
         let r = try Support.run("s1-score", ["--report", "--format", "json"], stdin: input)
         try #require(r.status == 0, "\(r.stderr)")

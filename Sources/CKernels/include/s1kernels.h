@@ -48,6 +48,15 @@ void s1_kernel_iq4_xs(const void *, size_t, int, int, int, const s1_act *, int, 
 void s1_kernel_f16(const void *, size_t, int, int, int, const s1_act *, int, float *, size_t);
 void s1_kernel_bf16(const void *, size_t, int, int, int, const s1_act *, int, float *, size_t);
 
+// Decode attention for one KV head and its `group` query heads (attention.c): q, out [group][hd] fp32;
+// k, v [positions][hd], fp16 when `f16`, else fp32; hd a multiple of 16; `half`: fp16 queries and
+// probabilities. scores: group × s1_attn_scratch_stride(positions) floats of scratch.
+void s1_attn_decode(const float *q, const void *k, const void *v, int f16, int positions, int hd, int group,
+                    float scale, int half, float *scores, float *out);
+int s1_attn_scratch_stride(int positions);
+// row[0..<n] ← softmax(row) (scores already scaled), rounded to fp16 when `half`.
+void s1_softmax(float *row, int n, int half);
+
 // 1 when the integer kernels run on AVX-512 VNNI, 0 on the portable path (for reports).
 int s1_kernels_vnni(void);
 #endif

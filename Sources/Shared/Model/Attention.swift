@@ -1,27 +1,57 @@
+import CKernels
 import Foundation
 
 /// Causal grouped-query attention over the KV cache: query head h reads KV head h / (H / KV).
 public enum Attention {
     /// Attention for groups of rows: (first row, rows, start position, slot). A group's rows are at
     /// positions start..<start+rows of its slot, whose keys/values are already cached. q, out: [T × qDim].
-    /// scores: one scratch of maxChunk × capacity floats per thread. (group, head) pairs run in parallel.
+    /// scores: one scratch of maxChunk × capacity floats per thread.
+    ///
+    /// A decode row (rows == 1) is one work item per KV head: `s1_attn_decode` (CKernels/attention.c) does
+    /// the KV head's query heads together, reading its keys and values once. A prefill group is one item per
+    /// query head: Q·Kᵀ and P·V as matrix products, with the same vectorized softmax. Items run in parallel;
+    /// each row's result depends only on that row.
     public static func forward(groups: [(row: Int, rows: Int, start: Int, slot: Int)], q: UnsafePointer<Float>,
                                out: UnsafeMutablePointer<Float>, cache: KVCache, layer: Int, heads: Int,
                                scores: [UnsafeMutablePointer<Float>], widened: [UnsafeMutablePointer<Float>]) {
         let hd = cache.headDim, qDim = heads * hd, group = heads / cache.kvHeads
         let scale = 1 / Float(hd).squareRoot()
-        let work = groups.count * heads
-        let parts = min(work, scores.count)
+        let half = cache.halfPrecision
+        // (group index, first head, heads): a fused decode item covers a whole KV group.
+        var items: [(g: Int, head: Int, count: Int)] = []
+        items.reserveCapacity(groups.count * heads)
+        for (i, gr) in groups.enumerated() {
+            if gr.rows == 1 && hd % 16 == 0 {
+                for kvh in 0..<cache.kvHeads { items.append((i, kvh * group, group)) }
+            } else {
+                for h in 0..<heads { items.append((i, h, 1)) }
+            }
+        }
+        let parts = min(items.count, scores.count)
         Parallel.forRanges(parts) { pr in
             for part in pr {
                 let scores = scores[part]
-                for item in (work * part / parts)..<(work * (part + 1) / parts) {
-                    let gr = groups[item / heads], h = item % heads
+                for item in items[(items.count * part / parts)..<(items.count * (part + 1) / parts)] {
+                    let gr = groups[item.g], h = item.head
                     let off = cache.offset(layer: layer, slot: gr.slot, head: h / group)
                     let kh = UnsafeRawPointer(cache.k + off * cache.width), vh = UnsafeRawPointer(cache.v + off * cache.width)
                     let p = gr.start + gr.rows
                     let qh = q + gr.row * qDim + h * hd, oh = out + gr.row * qDim + h * hd
-                    let half = cache.halfPrecision
+                    if gr.rows == 1 {
+                        if hd % 16 == 0 {
+                            s1_attn_decode(qh, kh, vh, half ? 1 : 0, Int32(p), Int32(hd), Int32(item.count), scale, half ? 1 : 0, scores, oh)
+                        } else {
+                            withUnsafeTemporaryAllocation(of: Float.self, capacity: hd) { qx in
+                                qx.baseAddress!.update(from: qh, count: hd)
+                                if half { roundToHalf(qx.baseAddress!, hd) }
+                                switch cache.dtype {
+                                case .f32: decodeHeadScalar(qx.baseAddress!, kh, vh, oh, positions: p, hd: hd, scale: scale, scores: scores, halfProbabilities: half, as: Float.self)
+                                case .f16: decodeHeadScalar(qx.baseAddress!, kh, vh, oh, positions: p, hd: hd, scale: scale, scores: scores, halfProbabilities: half, as: Float16.self)
+                                }
+                            }
+                        }
+                        continue
+                    }
                     // The query rows of this head, rounded to fp16 with a half-precision cache.
                     withUnsafeTemporaryAllocation(of: Float.self, capacity: half ? gr.rows * hd : 0) { buf in
                         var qx = qh, ldq = qDim
@@ -29,13 +59,6 @@ public enum Attention {
                             for r in 0..<gr.rows { (buf.baseAddress! + r * hd).update(from: qh + r * qDim, count: hd) }
                             roundToHalf(buf.baseAddress!, gr.rows * hd)
                             qx = UnsafePointer(buf.baseAddress!); ldq = hd
-                        }
-                        if gr.rows == 1 {
-                            switch cache.dtype {
-                            case .f32: decodeHead(qx, kh, vh, oh, positions: p, hd: hd, scale: scale, scores: scores, halfProbabilities: half, as: Float.self)
-                            case .f16: decodeHead(qx, kh, vh, oh, positions: p, hd: hd, scale: scale, scores: scores, halfProbabilities: half, as: Float16.self)
-                            }
-                            return
                         }
                         // fp16 keys and values are widened (exactly) to fp32 for the matrix products.
                         var k32 = kh.assumingMemoryBound(to: Float.self), v32 = vh.assumingMemoryBound(to: Float.self)
@@ -50,8 +73,8 @@ public enum Attention {
                         for r in 0..<gr.rows {
                             let row = scores + r * p
                             let visible = gr.start + r + 1
-                            softmax(row, count: visible, scale: scale)
-                            if half { roundToHalf(row, visible) }
+                            for j in 0..<visible { row[j] *= scale }
+                            s1_softmax(row, Int32(visible), half ? 1 : 0)
                             for j in visible..<p { row[j] = 0 }
                         }
                         BLAS.gemmNN(gr.rows, hd, p, scores, lda: p, v32, ldb: hd, oh, ldc: qDim)
@@ -61,43 +84,16 @@ public enum Attention {
         }
     }
 
-    /// One query row against P cached positions, keys and values stored as `E`. Dot products run 16 lanes
-    /// wide when hd is a multiple of 16 (every model here), with a fixed lane order, so results depend on
-    /// nothing but the row; fp16 elements are widened exactly, so both storages give the same values.
-    static func decodeHead<E: KVElement>(_ q: UnsafePointer<Float>, _ k: UnsafeRawPointer, _ v: UnsafeRawPointer,
-                                         _ out: UnsafeMutablePointer<Float>, positions p: Int, hd: Int, scale: Float,
-                                         scores: UnsafeMutablePointer<Float>, halfProbabilities: Bool, as: E.Type) {
-        guard hd % 16 == 0 else {
-            return decodeHeadScalar(q, k, v, out, positions: p, hd: hd, scale: scale, scores: scores, halfProbabilities: halfProbabilities, as: E.self)
-        }
-        let qr = UnsafeRawPointer(q)
-        for j in 0..<p {
-            var acc = SIMD16<Float>()
-            for i in stride(from: 0, to: hd, by: 16) {
-                acc += qr.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self) * E.load16(k, j * hd + i)
-            }
-            scores[j] = acc.sum()
-        }
-        softmax(scores, count: p, scale: scale)
-        if halfProbabilities { roundToHalf(scores, p) }
-        let o = UnsafeMutableRawPointer(out)
-        for i in stride(from: 0, to: hd, by: 16) {
-            var acc = SIMD16<Float>()
-            for j in 0..<p { acc += SIMD16<Float>(repeating: scores[j]) * E.load16(v, j * hd + i) }
-            o.storeBytes(of: acc, toByteOffset: i * 4, as: SIMD16<Float>.self)
-        }
-    }
-
+    /// One query row of one head, for head sizes not a multiple of 16 (no model here has one).
     static func decodeHeadScalar<E: KVElement>(_ q: UnsafePointer<Float>, _ k: UnsafeRawPointer, _ v: UnsafeRawPointer,
                                                _ out: UnsafeMutablePointer<Float>, positions p: Int, hd: Int, scale: Float,
                                                scores: UnsafeMutablePointer<Float>, halfProbabilities: Bool, as: E.Type) {
         for j in 0..<p {
             var s: Float = 0
             for i in 0..<hd { s += q[i] * E.load(k, j * hd + i) }
-            scores[j] = s
+            scores[j] = s * scale
         }
-        softmax(scores, count: p, scale: scale)
-        if halfProbabilities { roundToHalf(scores, p) }
+        s1_softmax(scores, Int32(p), halfProbabilities ? 1 : 0)
         for i in 0..<hd { out[i] = 0 }
         for j in 0..<p {
             let w = scores[j]
@@ -109,34 +105,17 @@ public enum Attention {
     @inline(__always) static func roundToHalf(_ x: UnsafeMutablePointer<Float>, _ n: Int) {
         for j in 0..<n { x[j] = Float(Float16(x[j])) }
     }
-
-    /// In place: x ← softmax(scale · x) over `count` values.
-    @inline(__always) static func softmax(_ x: UnsafeMutablePointer<Float>, count n: Int, scale: Float) {
-        var mx = -Float.infinity
-        for j in 0..<n { x[j] *= scale; mx = max(mx, x[j]) }
-        var sum: Float = 0
-        for j in 0..<n { let e = Foundation.exp(x[j] - mx); x[j] = e; sum += e }
-        let inv = 1 / sum
-        for j in 0..<n { x[j] *= inv }
-    }
 }
 
 /// An element type the KV cache stores: fp32, or fp16 widened exactly on load.
 protocol KVElement {
-    static func load16(_ p: UnsafeRawPointer, _ index: Int) -> SIMD16<Float>
     static func load(_ p: UnsafeRawPointer, _ index: Int) -> Float
 }
 
 extension Float: KVElement {
-    @inline(__always) static func load16(_ p: UnsafeRawPointer, _ index: Int) -> SIMD16<Float> {
-        p.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<Float>.self)
-    }
     @inline(__always) static func load(_ p: UnsafeRawPointer, _ index: Int) -> Float { p.load(fromByteOffset: index * 4, as: Float.self) }
 }
 
 extension Float16: KVElement {
-    @inline(__always) static func load16(_ p: UnsafeRawPointer, _ index: Int) -> SIMD16<Float> {
-        SIMD16<Float>(p.loadUnaligned(fromByteOffset: index * 2, as: SIMD16<Float16>.self))
-    }
     @inline(__always) static func load(_ p: UnsafeRawPointer, _ index: Int) -> Float { Float(p.load(fromByteOffset: index * 2, as: Float16.self)) }
 }

@@ -29,7 +29,7 @@ public final class Transformer {
     public let maxRows: Int
     // Run state, sized for maxRows: x, xb [T×D]; q, att [T×qDim]; k, v [T×kvDim]; g, u [T×F]; logits [slots×V].
     let x, xb, q, k, v, att, g, u, logits, lastRows: UnsafeMutablePointer<Float>
-    /// One attention score scratch [maxChunk × capacity] per thread.
+    /// One attention score scratch per thread: [maxChunk × capacity] for prefill, [heads × capacity] for decode.
     let scores: [UnsafeMutablePointer<Float>]
     private let scoreMemory: [ReservedMemory]
     let widened: [UnsafeMutablePointer<Float>]
@@ -52,7 +52,8 @@ public final class Transformer {
         k = buf(n * c.kvDim); v = buf(n * c.kvDim); g = buf(n * c.hiddenDim); u = buf(n * c.hiddenDim)
         logits = buf(slots * c.vocabSize); lastRows = buf(slots * c.dim)
         // Touched only as far as the longest sequence reaches.
-        scoreMemory = (0..<Parallel.threads).map { _ in ReservedMemory(byteCount: 4 * maxChunk * cap)! }
+        // Room for a prefill chunk's [maxChunk × P] scores and a decode group's heads × (P rounded up to 16).
+        scoreMemory = (0..<Parallel.threads).map { _ in ReservedMemory(byteCount: 4 * max(maxChunk, c.heads) * (cap + 16))! }
         scores = scoreMemory.map { $0.floats() }
         // fp16 keys and values of one head widened for a prompt chunk's matrix products: [2 × P × hd].
         let widenBytes = cache.dtype == .f16 ? 8 * cap * c.headDim : 1
