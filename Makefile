@@ -110,6 +110,8 @@ bench: build model
 	@if [ -x "$${PEERS:-$$HOME/.cache/s1-swift/peers}/bin/llama-bench" ]; then python3 scripts/bench-peers.py --threads 2; \
 	  else echo "(the peer table needs the llama.cpp peer: make peers)"; fi
 	@echo
+	@python3 scripts/bench-long.py $(MODEL) --threads 2
+	@echo
 	@python3 scripts/bench-score.py
 	@echo
 	@S1_DATA_DIR="$(DATA)" scripts/bench-mpi.sh $(MODEL)

@@ -9,7 +9,8 @@
 //
 //   q, out   [G][hd] fp32 (the group's heads are consecutive in a query row); with `half` (an fp16
 //            cache) the queries and probabilities are rounded to fp16, as llama.cpp's F16 products see them
-//   k, v     [P][hd] fp32 or fp16 (one KV head of one slot)
+//   k, v     [P][hd] of one KV head of one slot: fp32, fp16, or Q8_0 rows (hd / 32 blocks of an fp16
+//            scale and 32 int8 codes, 34 bytes each, as ggml's Q8_0)
 //   scores   scratch of G × s1_attn_scratch_stride(P) floats; on return row g holds head g's probabilities
 #include "s1kernels.h"
 #include "lanes.h"
@@ -67,14 +68,22 @@ void s1_softmax(float *row, int n, int half) {
     }
 }
 
-static inline vf load_kv(const void *base, size_t at, int f16) {
-    return f16 ? vf_load_f16((const uint16_t *)base + at) : vf_load((const float *)base + at);
+// Values 16c…16c+15 of row j.
+static inline vf load_kv(const void *base, int j, int c, int hd, int type) {
+    switch (type) {
+    case S1_KV_F16: return vf_load_f16((const uint16_t *)base + (size_t)j * hd + 16 * c);
+    case S1_KV_Q8_0: {
+        const uint8_t *blk = (const uint8_t *)base + (size_t)j * (hd / 32) * 34 + (c / 2) * 34;
+        return vf_mul(vf_load_i8((const int8_t *)blk + 2 + 16 * (c % 2)), vf_set1(half_at(blk)));
+    }
+    default: return vf_load((const float *)base + (size_t)j * hd + 16 * c);
+    }
 }
 
 // The body, inlined with constant C (hd / 16) and G where the dispatch below knows them, so the query
 // and accumulator vectors stay in registers.
 static inline __attribute__((always_inline)) void decode_group(
-    const float *restrict q, const void *k, const void *v, int f16, int P, const int C, const int G,
+    const float *restrict q, const void *k, const void *v, int type, int P, const int C, const int G,
     float scale, int half, float *restrict scores, float *restrict out) {
     const int hd = 16 * C, stride = s1_attn_scratch_stride(P);
     vf qv[G * C];
@@ -86,7 +95,7 @@ static inline __attribute__((always_inline)) void decode_group(
     // Scores: each key row once, for all G heads.
     for (int j = 0; j < P; j++) {
         vf kr[C];
-        for (int c = 0; c < C; c++) kr[c] = load_kv(k, (size_t)j * hd + 16 * c, f16);
+        for (int c = 0; c < C; c++) kr[c] = load_kv(k, j, c, hd, type);
         for (int g = 0; g < G; g++) {
             vf acc = vf_zero();
             for (int c = 0; c < C; c++) acc = vf_fma(qv[g * C + c], kr[c], acc);
@@ -99,7 +108,7 @@ static inline __attribute__((always_inline)) void decode_group(
     for (int i = 0; i < G * C; i++) acc[i] = vf_zero();
     for (int j = 0; j < P; j++) {
         vf vr[C];
-        for (int c = 0; c < C; c++) vr[c] = load_kv(v, (size_t)j * hd + 16 * c, f16);
+        for (int c = 0; c < C; c++) vr[c] = load_kv(v, j, c, hd, type);
         for (int g = 0; g < G; g++) {
             const vf w = vf_set1(scores[g * stride + j]);
             for (int c = 0; c < C; c++) acc[g * C + c] = vf_fma(w, vr[c], acc[g * C + c]);
@@ -110,9 +119,9 @@ static inline __attribute__((always_inline)) void decode_group(
 }
 
 #define S1_GROUP_CASE(c, g) \
-    case (c) * 16 + (g): decode_group(q, k, v, f16, positions, c, g, scale, half, scores, out); return;
+    case (c) * 16 + (g): decode_group(q, k, v, type, positions, c, g, scale, half, scores, out); return;
 
-void s1_attn_decode(const float *q, const void *k, const void *v, int f16, int positions, int hd, int group,
+void s1_attn_decode(const float *q, const void *k, const void *v, s1_kv_type type, int positions, int hd, int group,
                     float scale, int half, float *scores, float *out) {
     const int C = hd / 16;
     if (group < 16) {
@@ -127,5 +136,5 @@ void s1_attn_decode(const float *q, const void *k, const void *v, int f16, int p
     // Other shapes: one head at a time, the same arithmetic (head g's probabilities in scratch row g).
     const int stride = s1_attn_scratch_stride(positions);
     for (int g = 0; g < group; g++)
-        decode_group(q + g * hd, k, v, f16, positions, C, 1, scale, half, scores + (size_t)g * stride, out + g * hd);
+        decode_group(q + g * hd, k, v, type, positions, C, 1, scale, half, scores + (size_t)g * stride, out + g * hd);
 }

@@ -93,6 +93,8 @@ static inline vf vf_add(vf a, vf b) { return _mm512_add_ps(a, b); }
 static inline vf vf_sub(vf a, vf b) { return _mm512_sub_ps(a, b); }
 static inline vf vf_max(vf a, vf b) { return _mm512_max_ps(a, b); }
 static inline vf vf_min(vf a, vf b) { return _mm512_min_ps(a, b); }
+// Sixteen int8 codes widened to fp32.
+static inline vf vf_load_i8(const int8_t *p) { return _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)p))); }
 static inline void vf_store(float *p, vf a) { _mm512_storeu_ps(p, a); }
 static inline vf vf_round_half(vf a) { return _mm512_cvtph_ps(_mm512_cvtps_ph(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)); }
 static inline vf vf_scale_pow2(vf p, vf t) {
@@ -187,6 +189,11 @@ static inline vf vf_add(vf a, vf b) { a.lo = _mm256_add_ps(a.lo, b.lo); a.hi = _
 static inline vf vf_sub(vf a, vf b) { a.lo = _mm256_sub_ps(a.lo, b.lo); a.hi = _mm256_sub_ps(a.hi, b.hi); return a; }
 static inline vf vf_max(vf a, vf b) { a.lo = _mm256_max_ps(a.lo, b.lo); a.hi = _mm256_max_ps(a.hi, b.hi); return a; }
 static inline vf vf_min(vf a, vf b) { a.lo = _mm256_min_ps(a.lo, b.lo); a.hi = _mm256_min_ps(a.hi, b.hi); return a; }
+static inline vf vf_load_i8(const int8_t *p) {
+    vf r = { _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)p))),
+             _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(p + 8)))) };
+    return r;
+}
 static inline void vf_store(float *p, vf a) { _mm256_storeu_ps(p, a.lo); _mm256_storeu_ps(p + 8, a.hi); }
 static inline __m256 round_half8(__m256 a) { return _mm256_cvtph_ps(_mm256_cvtps_ph(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)); }
 static inline vf vf_round_half(vf a) { a.lo = round_half8(a.lo); a.hi = round_half8(a.hi); return a; }
@@ -253,6 +260,7 @@ static inline vf vf_add(vf a, vf b) { for (int j = 0; j < 16; j++) a.v[j] += b.v
 static inline vf vf_sub(vf a, vf b) { for (int j = 0; j < 16; j++) a.v[j] -= b.v[j]; return a; }
 static inline vf vf_max(vf a, vf b) { for (int j = 0; j < 16; j++) a.v[j] = a.v[j] > b.v[j] ? a.v[j] : b.v[j]; return a; }
 static inline vf vf_min(vf a, vf b) { for (int j = 0; j < 16; j++) a.v[j] = a.v[j] < b.v[j] ? a.v[j] : b.v[j]; return a; }
+static inline vf vf_load_i8(const int8_t *p) { vf r; for (int j = 0; j < 16; j++) r.v[j] = (float)p[j]; return r; }
 static inline void vf_store(float *p, vf a) { memcpy(p, a.v, 64); }
 static inline vf vf_round_half(vf a) { for (int j = 0; j < 16; j++) a.v[j] = (float)(_Float16)a.v[j]; return a; }
 static inline vf vf_scale_pow2(vf p, vf t) {

@@ -89,7 +89,7 @@ struct Think: ParsableCommand {
     @Option(help: "native (keep the file's weights), f32 (dequantize everything; matches PyTorch fp32), or q8_0/q4_0/q4_1 (quantize the matrices at load: a fine-tuned fp32 checkpoint decodes at quantized speed).")
     var dtype: String = "native"
 
-    @Option(help: "KV cache elements: auto (f16 with the file's weights, f32 with --dtype f32), f16 or f32.")
+    @Option(help: "KV cache elements: auto (f16 with the file's weights, f32 with --dtype f32), f16, f32, or q8_0 (ggml's 8-bit blocks: 53% of f16's memory, for long contexts).")
     var kvDtype = "auto"
 
     /// nil = the default for the weights.
@@ -136,7 +136,7 @@ struct Think: ParsableCommand {
         }
         if let c = context, c < 2 || c > 1 << 24 { throw ValidationError("--context must be between 2 and 16777216") }
         guard WeightDType(rawValue: dtype) != nil else { throw ValidationError("--dtype is native, f32, q8_0, q4_0 or q4_1") }
-        if kvDtype != "auto" && KVCache.DType(rawValue: kvDtype) == nil { throw ValidationError("--kv-dtype is auto, f16 or f32") }
+        if kvDtype != "auto" && KVCache.DType(rawValue: kvDtype) == nil { throw ValidationError("--kv-dtype is auto, f16, f32 or q8_0") }
         if let t = threads, !(1...1024).contains(t) { throw ValidationError("--threads must be between 1 and 1024") }
         if maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1") }
         guard let budgets = Self.budgets(maxThinkingTokens) else {

@@ -15,25 +15,46 @@ import CKernels
         return e.map { $0 / sum }
     }
 
+    /// Rows as the cache stores them, and the values they hold: fp32, fp16, or Q8_0 as ggml defines it
+    /// (per 32 values d = max|x| / 127 kept as fp16, codes round(x / d), half away from zero).
+    func stored(_ x: [Float], hd: Int, as type: s1_kv_type) -> (bytes: [UInt8], values: [Float]) {
+        switch type {
+        case S1_KV_F16:
+            let h = x.map { Float16($0) }
+            return (h.withUnsafeBytes { Array($0) }, h.map { Float($0) })
+        case S1_KV_Q8_0:
+            var bytes = [UInt8](), values = [Float]()
+            for b in 0..<(x.count / 32) {
+                let blk = x[(32 * b)..<(32 * b + 32)], d = blk.map { abs($0) }.max()! / 127, id: Float = d != 0 ? 1 / d : 0
+                withUnsafeBytes(of: Float16(d).bitPattern.littleEndian) { bytes += $0 }
+                for v in blk {
+                    let c = Int8((v * id).rounded(.toNearestOrAwayFromZero))
+                    bytes.append(UInt8(bitPattern: c)); values.append(Float(c) * Float(Float16(d)))
+                }
+            }
+            return (bytes, values)
+        default:
+            return (x.withUnsafeBytes { Array($0) }, x)
+        }
+    }
+
     @Test func decodeAttentionMatchesADoublePrecisionReferenceForEveryGroupShape() {
         var rng = SplitMix64(seed: 7)
         func values(_ n: Int, _ spread: Float) -> [Float] { (0..<n).map { _ in Float(Int(rng.next() % 2001) - 1000) / 1000 * spread } }
         // (hd, group): 4 and 8 lanes-chunks with groups the dispatch specializes; 9 and 2 chunks fall back.
         for (hd, group) in [(64, 1), (64, 3), (64, 8), (128, 2), (64, 9), (32, 4)] {
             for p in [1, 15, 16, 17, 333] {
-                for half in [false, true] {
-                    let q = values(group * hd, 2), kf = values(p * hd, 2), vf = values(p * hd, 1)
-                    // fp16 storage holds the fp16 values; the reference reads the same values.
-                    let k = half ? kf.map { Float(Float16($0)) } : kf, v = half ? vf.map { Float(Float16($0)) } : vf
-                    let k16 = k.map { Float16($0) }, v16 = v.map { Float16($0) }
+                for type in [S1_KV_F32, S1_KV_F16, S1_KV_Q8_0] {
+                    // An fp16 cache rounds queries and probabilities to fp16 (llama.cpp's F16 products).
+                    let half = type == S1_KV_F16
+                    let q = values(group * hd, 2)
+                    let (kb, k) = stored(values(p * hd, 2), hd: hd, as: type), (vb, v) = stored(values(p * hd, 1), hd: hd, as: type)
                     var scores = [Float](repeating: .nan, count: group * Int(s1_attn_scratch_stride(Int32(p))))
                     var out = [Float](repeating: .nan, count: group * hd)
                     let scale = 1 / Float(hd).squareRoot()
-                    func run(_ kp: UnsafeRawPointer, _ vp: UnsafeRawPointer) {
-                        s1_attn_decode(q, kp, vp, half ? 1 : 0, Int32(p), Int32(hd), Int32(group), scale, half ? 1 : 0, &scores, &out)
-                    }
-                    if half { k16.withUnsafeBytes { kb in v16.withUnsafeBytes { vb in run(kb.baseAddress!, vb.baseAddress!) } } }
-                    else { k.withUnsafeBytes { kb in v.withUnsafeBytes { vb in run(kb.baseAddress!, vb.baseAddress!) } } }
+                    kb.withUnsafeBytes { kp in vb.withUnsafeBytes { vp in
+                        s1_attn_decode(q, kp.baseAddress!, vp.baseAddress!, type, Int32(p), Int32(hd), Int32(group), scale, half ? 1 : 0, &scores, &out)
+                    } }
                     // The kernel leaves each head's probabilities in its scratch row: against the double
                     // softmax (fp32: a few ulp; fp16: the same fp16 value but where the two sit on either side
                     // of a rounding tie, then one fp16 ulp apart), and the output is exactly their weighted sum.
@@ -58,7 +79,7 @@ import CKernels
                             worstOut = max(worstOut, abs(Double(out[g * hd + i]) - ref))
                         }
                     }
-                    let shape = "hd \(hd) group \(group) P \(p) half \(half)"
+                    let shape = "hd \(hd) group \(group) P \(p) storage \(type.rawValue)"
                     if half { #expect(worstP <= 1 && ties * 50 <= group * p + 50, "\(shape): \(ties) probabilities off, by \(worstP) fp16 ulp") }
                     else { #expect(worstP < 2e-6, "\(shape): worst relative error of a probability \(worstP)") }
                     #expect(worstOut < 1e-5, "\(shape): output off its probabilities' weighted sum by \(worstOut)")
@@ -66,11 +87,9 @@ import CKernels
                     var single = [Float](repeating: 0, count: hd)
                     for g in 0..<group {
                         let qg = Array(q[(g * hd)..<((g + 1) * hd)])
-                        func one(_ kp: UnsafeRawPointer, _ vp: UnsafeRawPointer) {
-                            s1_attn_decode(qg, kp, vp, half ? 1 : 0, Int32(p), Int32(hd), 1, scale, half ? 1 : 0, &scores, &single)
-                        }
-                        if half { k16.withUnsafeBytes { kb in v16.withUnsafeBytes { vb in one(kb.baseAddress!, vb.baseAddress!) } } }
-                        else { k.withUnsafeBytes { kb in v.withUnsafeBytes { vb in one(kb.baseAddress!, vb.baseAddress!) } } }
+                        kb.withUnsafeBytes { kp in vb.withUnsafeBytes { vp in
+                            s1_attn_decode(qg, kp.baseAddress!, vp.baseAddress!, type, Int32(p), Int32(hd), 1, scale, half ? 1 : 0, &scores, &single)
+                        } }
                         #expect(single == Array(out[(g * hd)..<((g + 1) * hd)]), "hd \(hd) group \(group) P \(p) head \(g)")
                     }
                 }

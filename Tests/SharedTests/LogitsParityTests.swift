@@ -74,4 +74,36 @@ import Shared
         #expect(m.config.layers == 30 && m.config.dim == 576 && m.config.heads == 9 && m.config.kvHeads == 3 && m.config.tiedEmbeddings)
         try check(m, "logits-smollm2.json")
     }
+
+    @Test func compactKVCachesDecodeCloseToTheFp32Cache() throws {
+        // SmolLM2 in fp32 weights: a 40-token prompt, then 48 decode steps fed the fp32 cache's greedy tokens,
+        // through caches of each type. fp16 rounds keys, values, queries and probabilities to 11 bits, Q8_0
+        // rounds keys and values to 8 bits per 32-block: their logits stay within a small share of the range.
+        try #require(FileManager.default.fileExists(atPath: Support.smolModel), "make model")
+        let m = try ModelLoader.load(Support.smolModel, dtype: .f32)
+        let prompt = m.tokenizer.encode("Think step by step: a train leaves at 3 pm and travels 120 km at 80 km/h. When does it arrive, and why?")
+        func run(_ kv: KVCache.DType, _ feed: [Int32]?) -> (tokens: [Int32], logits: [[Float]]) {
+            let tf = Transformer(m, capacity: 256, kvDType: kv)
+            var logits = [Array(tf.forward(prompt, start: 0))], tokens: [Int32] = []
+            for step in 0..<48 {
+                let next = feed?[step] ?? argmax(logits.last!)
+                tokens.append(next)
+                logits.append(Array(tf.forward([next], start: prompt.count + step)))
+            }
+            return (tokens, logits)
+        }
+        func argmax(_ x: [Float]) -> Int32 { x.withUnsafeBufferPointer { Sampler.argmax($0) } }
+        let exact = run(.f32, nil)
+        for (kv, share) in [(KVCache.DType.f16, Float(0.01)), (.q8_0, 0.05)] {
+            let got = run(kv, exact.tokens)
+            var worst: Float = 0, range: Float = 0, agree = 0
+            for (a, b) in zip(got.logits, exact.logits) {
+                worst = max(worst, zip(a, b).map { abs($0 - $1) }.max()!)
+                range = max(range, b.max()! - b.min()!)
+                agree += argmax(a) == argmax(b) ? 1 : 0
+            }
+            #expect(worst > 0 && worst < share * range, "\(kv): max |Δlogit| \(worst), logit range \(range)")
+            #expect(agree >= 45, "\(kv): \(agree) of 49 greedy choices agree with the fp32 cache")
+        }
+    }
 }

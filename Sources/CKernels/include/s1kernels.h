@@ -48,10 +48,13 @@ void s1_kernel_iq4_xs(const void *, size_t, int, int, int, const s1_act *, int, 
 void s1_kernel_f16(const void *, size_t, int, int, int, const s1_act *, int, float *, size_t);
 void s1_kernel_bf16(const void *, size_t, int, int, int, const s1_act *, int, float *, size_t);
 
+// How the KV cache stores a row of hd values: fp32, fp16, or hd / 32 Q8_0 blocks (34 bytes each).
+typedef enum { S1_KV_F32 = 0, S1_KV_F16 = 1, S1_KV_Q8_0 = 2 } s1_kv_type;
 // Decode attention for one KV head and its `group` query heads (attention.c): q, out [group][hd] fp32;
-// k, v [positions][hd], fp16 when `f16`, else fp32; hd a multiple of 16; `half`: fp16 queries and
-// probabilities. scores: group × s1_attn_scratch_stride(positions) floats of scratch.
-void s1_attn_decode(const float *q, const void *k, const void *v, int f16, int positions, int hd, int group,
+// k, v [positions] rows of `type`; hd a multiple of 16 (of 32 for Q8_0); `half`: fp16 queries and
+// probabilities. scores: group × s1_attn_scratch_stride(positions) floats of scratch; on return, row g
+// holds head g's probabilities.
+void s1_attn_decode(const float *q, const void *k, const void *v, s1_kv_type type, int positions, int hd, int group,
                     float scale, int half, float *scores, float *out);
 int s1_attn_scratch_stride(int positions);
 // row[0..<n] ← softmax(row) (scores already scaled), rounded to fp16 when `half`.

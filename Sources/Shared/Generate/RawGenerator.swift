@@ -18,7 +18,7 @@ public final class RawGenerator {
     let stops: Set<Int32>
 
     public init(_ model: LoadedModel, capacity: Int? = nil, kvDType: KVCache.DType? = nil) throws {
-        try KVCache.checkReservable(model.config, capacity: min(capacity ?? model.config.contextLength, model.config.contextLength), slots: 1, path: model.path)
+        try KVCache.checkReservable(model.config, capacity: min(capacity ?? model.config.contextLength, model.config.contextLength), slots: 1, dtype: kvDType, path: model.path)
         self.model = model
         transformer = Transformer(model, capacity: capacity, kvDType: kvDType)
         var s = Set<Int32>()

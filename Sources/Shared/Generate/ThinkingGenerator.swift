@@ -62,7 +62,7 @@ public final class ThinkingGenerator {
     public init(_ model: LoadedModel, options: ThinkingOptions, capacity: Int? = nil, slots: Int = 1, kvDType: KVCache.DType? = nil) throws {
         self.model = model
         setup = try ThinkingSetup(tokenizer: model.tokenizer, options: options, path: model.path)
-        try KVCache.checkReservable(model.config, capacity: min(capacity ?? model.config.contextLength, model.config.contextLength), slots: slots, path: model.path)
+        try KVCache.checkReservable(model.config, capacity: min(capacity ?? model.config.contextLength, model.config.contextLength), slots: slots, dtype: kvDType, path: model.path)
         transformer = Transformer(model, capacity: capacity, slots: slots, kvDType: kvDType)
     }
 

@@ -34,12 +34,12 @@ public enum Attention {
                 for item in items[(items.count * part / parts)..<(items.count * (part + 1) / parts)] {
                     let gr = groups[item.g], h = item.head
                     let off = cache.offset(layer: layer, slot: gr.slot, head: h / group)
-                    let kh = UnsafeRawPointer(cache.k + off * cache.width), vh = UnsafeRawPointer(cache.v + off * cache.width)
+                    let kh = UnsafeRawPointer(cache.k + off), vh = UnsafeRawPointer(cache.v + off)
                     let p = gr.start + gr.rows
                     let qh = q + gr.row * qDim + h * hd, oh = out + gr.row * qDim + h * hd
                     if gr.rows == 1 {
                         if hd % 16 == 0 {
-                            s1_attn_decode(qh, kh, vh, half ? 1 : 0, Int32(p), Int32(hd), Int32(item.count), scale, half ? 1 : 0, scores, oh)
+                            s1_attn_decode(qh, kh, vh, cache.dtype.kernelType, Int32(p), Int32(hd), Int32(item.count), scale, half ? 1 : 0, scores, oh)
                         } else {
                             withUnsafeTemporaryAllocation(of: Float.self, capacity: hd) { qx in
                                 qx.baseAddress!.update(from: qh, count: hd)
@@ -47,6 +47,7 @@ public enum Attention {
                                 switch cache.dtype {
                                 case .f32: decodeHeadScalar(qx.baseAddress!, kh, vh, oh, positions: p, hd: hd, scale: scale, scores: scores, halfProbabilities: half, as: Float.self)
                                 case .f16: decodeHeadScalar(qx.baseAddress!, kh, vh, oh, positions: p, hd: hd, scale: scale, scores: scores, halfProbabilities: half, as: Float16.self)
+                                case .q8_0: preconditionFailure("a Q8_0 cache has a head size that is a multiple of 32")
                                 }
                             }
                         }
@@ -60,12 +61,17 @@ public enum Attention {
                             roundToHalf(buf.baseAddress!, gr.rows * hd)
                             qx = UnsafePointer(buf.baseAddress!); ldq = hd
                         }
-                        // fp16 keys and values are widened (exactly) to fp32 for the matrix products.
+                        // fp16 and Q8_0 keys and values are widened to fp32 (exactly) for the matrix products.
                         var k32 = kh.assumingMemoryBound(to: Float.self), v32 = vh.assumingMemoryBound(to: Float.self)
-                        if cache.dtype == .f16 {
+                        if cache.dtype != .f32 {
                             let w = widened[part]
-                            let k16 = kh.assumingMemoryBound(to: Float16.self), v16 = vh.assumingMemoryBound(to: Float16.self)
-                            for i in 0..<(p * hd) { w[i] = Float(k16[i]); w[p * hd + i] = Float(v16[i]) }
+                            if cache.dtype == .f16 {
+                                let k16 = kh.assumingMemoryBound(to: Float16.self), v16 = vh.assumingMemoryBound(to: Float16.self)
+                                for i in 0..<(p * hd) { w[i] = Float(k16[i]); w[p * hd + i] = Float(v16[i]) }
+                            } else {
+                                Dequantize.q8_0(kh, w, p * hd)
+                                Dequantize.q8_0(vh, w + p * hd, p * hd)
+                            }
                             k32 = UnsafePointer(w); v32 = UnsafePointer(w + p * hd)
                         }
                         // scores[T×P] = Q_h · K_hᵀ, then a causal softmax per row, then out_h = scores · V_h.

@@ -2,9 +2,9 @@ import Foundation
 
 /// Forking a sequence (budget sweeps, issue 15): its first n positions of every layer and KV head are copied
 /// to another slot, or set aside in a snapshot while no slot is free and put back when one is. The bytes are
-/// copied as stored (fp32 or fp16), so a fork continues exactly as the sequence it came from would have.
+/// copied as stored (fp32, fp16 or Q8_0 rows), so a fork continues exactly as the sequence it came from would have.
 ///
-///   slot layout [layer][slot][kvHead][position][hd]: one fork moves layers × kvHeads runs of n × hd elements
+///   slot layout [layer][slot][kvHead][position][row]: one fork moves layers × kvHeads runs of n rows
 extension KVCache {
     /// Keys and values of one sequence's first `positions` positions, off the cache.
     public struct Snapshot {
@@ -14,7 +14,7 @@ extension KVCache {
     }
 
     /// Bytes of one (layer, head) run of `positions` positions.
-    @inline(__always) func runBytes(_ positions: Int) -> Int { positions * headDim * width }
+    @inline(__always) func runBytes(_ positions: Int) -> Int { positions * rowBytes }
 
     /// Copies the first `positions` positions of slot `from` over slot `to`.
     public func copy(slot from: Int, to: Int, positions: Int) {
@@ -22,7 +22,7 @@ extension KVCache {
         let n = runBytes(positions)
         for l in 0..<layers {
             for h in 0..<kvHeads {
-                let src = offset(layer: l, slot: from, head: h) * width, dst = offset(layer: l, slot: to, head: h) * width
+                let src = offset(layer: l, slot: from, head: h), dst = offset(layer: l, slot: to, head: h)
                 (k + dst).copyMemory(from: k + src, byteCount: n)
                 (v + dst).copyMemory(from: v + src, byteCount: n)
             }
@@ -37,7 +37,7 @@ extension KVCache {
                 for l in 0..<layers {
                     for h in 0..<kvHeads {
                         let at = (l * kvHeads + h) * n
-                        UnsafeMutableRawPointer(buf.baseAddress! + at).copyMemory(from: base + offset(layer: l, slot: slot, head: h) * width, byteCount: n)
+                        UnsafeMutableRawPointer(buf.baseAddress! + at).copyMemory(from: base + offset(layer: l, slot: slot, head: h), byteCount: n)
                     }
                 }
                 count = n * runs
@@ -53,7 +53,7 @@ extension KVCache {
             bytes.withUnsafeBytes { src in
                 for l in 0..<layers {
                     for h in 0..<kvHeads {
-                        (base + offset(layer: l, slot: slot, head: h) * width).copyMemory(from: src.baseAddress! + (l * kvHeads + h) * n, byteCount: n)
+                        (base + offset(layer: l, slot: slot, head: h)).copyMemory(from: src.baseAddress! + (l * kvHeads + h) * n, byteCount: n)
                     }
                 }
             }

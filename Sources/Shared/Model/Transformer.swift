@@ -56,7 +56,7 @@ public final class Transformer {
         scoreMemory = (0..<Parallel.threads).map { _ in ReservedMemory(byteCount: 4 * max(maxChunk, c.heads) * (cap + 16))! }
         scores = scoreMemory.map { $0.floats() }
         // fp16 keys and values of one head widened for a prompt chunk's matrix products: [2 × P × hd].
-        let widenBytes = cache.dtype == .f16 ? 8 * cap * c.headDim : 1
+        let widenBytes = cache.dtype != .f32 ? 8 * cap * c.headDim : 1
         widenedMemory = (0..<Parallel.threads).map { _ in ReservedMemory(byteCount: widenBytes)! }
         widened = widenedMemory.map { $0.floats() }
     }
