@@ -309,7 +309,7 @@ extension Think {
 
         // Records in flight, by input index; each job id encodes (record index, sample, try).
         var records: [Int: (record: Record, prompt: [Int32], key: String, outputs: [JSONValue?])] = [:]
-        var nextRecord = 0, nextToWrite = 0, written = 0
+        var nextRecord = 0, nextToWrite = 0, written = 0, inputDone = false
         var issue: [(Int, Int, Int)] = []   // (record, sample, try) jobs waiting for a slot, retries first
         func jobID(_ r: Int, _ k: Int, _ t: Int) -> Int { (r << 24) | (k << 12) | t }
         func makeJob(_ r: Int, _ k: Int, _ t: Int) -> ContinuousBatcher.Job {
@@ -328,7 +328,8 @@ extension Think {
         }
         try engine.run(next: {
             if !issue.isEmpty { let (r, k, t) = issue.removeFirst(); return makeJob(r, k, t) }
-            while let r = try reader.next() {
+            // Asked again after each finished job (a retry may be queued): the input is read to its end once.
+            while !inputDone, let r = try reader.next() {
                 if let id = r.string("id"), doneIDs.contains(id) { tally.drop("already in --skip-ids"); continue }
                 let prompt: [Int32]
                 do {
@@ -349,6 +350,7 @@ extension Think {
                 nextRecord += 1
                 return makeJob(nextRecord - 1, 0, 0)
             }
+            inputDone = true
             return nil
         }, name: { job in
             let r = records[job.id >> 24]!.record
@@ -366,6 +368,10 @@ extension Think {
             progress.update(records: written, tokens: engine.tokensDone)
         })
         try flush()
+        // Every record read is written: a record still waiting here would be lost silently.
+        if nextToWrite < nextRecord {
+            throw UsageError("internal error: \(nextRecord - nextToWrite) records were read but never finished (first: \(records[nextToWrite]?.key ?? "?"))")
+        }
         progress.finish()
         tally.notes.append(engine.summary)
     }

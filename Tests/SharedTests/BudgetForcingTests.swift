@@ -325,12 +325,19 @@ import Shared
     }
 
     @Test func rejectionSamplingAndPromptControl() throws {
-        let r = try run(["--max-thinking-tokens", "64", "--max-answer-tokens", "4", "--temperature", "1", "--reject-over", "6", "--max-tries", "3"]).records
-        for o in r.flatMap({ $0["outputs"] as! [[String: Any]] }) {
+        // At --batch 16 every record is read before the first retry is due: retries queued after the input
+        // is exhausted must still run, and every record must be written (once they were silently lost).
+        let rs = ["--max-thinking-tokens", "64", "--max-answer-tokens", "4", "--temperature", "1", "--reject-over", "6", "--max-tries", "3"]
+        let r = try run(rs + ["--batch", "16"]).records
+        #expect(r.map { $0["id"] as? String } == (0..<questions.count).map { "q\($0)" })
+        let outs = r.flatMap({ $0["outputs"] as! [[String: Any]] })
+        for o in outs {
             let tries = o["tries"] as! Int
             #expect(tries >= 1 && tries <= 3 && o["reject_over"] as? Int == 6)
             if tries < 3 { #expect((o["thinking_tokens"] as! Int) <= 6) }
         }
+        #expect(outs.contains { ($0["tries"] as! Int) > 1 }, "no record needed a retry: the test proves nothing")
+        #expect(stable(try run(rs + ["--batch", "1"]).records) == stable(r))
         let c = try run(["--max-thinking-tokens", "4", "--max-answer-tokens", "2", "--control", "tokens:100"], input: #"{"question":"Hi"}"# + "\n").records
         #expect((c[0]["question"] as? String) == "Hi")   // the record is unchanged; the instruction is in the prompt only
         let bad = try Support.run("s1-think", ["--model", Support.smolModel, "--samples", "3"], stdin: "x\n")

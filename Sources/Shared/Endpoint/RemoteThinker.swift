@@ -117,8 +117,8 @@ public final class RemoteThinker: ThinkingEngine {
                                           stopTexts: r.stopTokens.compactMap { stopText[$0] }, what: what)
     }
 
-    /// Runs jobs from `next` (called on this thread only) with up to `concurrency` in flight, calling `done`
-    /// on this thread as each finishes; `name` says which record a job is, for errors. A sweep's settings are
+    /// Runs jobs from `next` (called on this thread only; nil: none for now, asked again after each `done`,
+    /// which may make a retry) with up to `concurrency` in flight, calling `done` on this thread as each finishes; `name` says which record a job is, for errors. A sweep's settings are
     /// separate generations of the job, one after another (a server shares their prompt through its own
     /// prompt cache, if it has one). The first failure
     /// stops new work and is thrown once the jobs already running have ended (their results are still
@@ -155,7 +155,7 @@ public final class RemoteThinker: ThinkingEngine {
             for (job, r) in batch {
                 inFlight -= 1
                 switch r {
-                case .success(let result): try done(job, result)
+                case .success(let result): try done(job, result); exhausted = false   // a retry may follow
                 case .failure(let e): if failure == nil { failure = e }
                 }
             }

@@ -58,8 +58,9 @@ public final class ContinuousBatcher {
         masked = Array(repeating: 0, count: generator.model.config.vocabSize)
     }
 
-    /// Runs jobs from `next` (nil: no more) until all are done, calling `done` with each job's outputs (one
-    /// per sweep setting, in `ThinkingOptions.points` order) when its last one finishes.
+    /// Runs jobs from `next` (nil: none for now) until all are done, calling `done` with each job's outputs
+    /// (one per sweep setting, in `ThinkingOptions.points` order) when its last one finishes. `done` may make
+    /// new work (a rejection-sampling retry), so `next` is asked again after each `done`.
     ///
     /// A sweep decodes each job once: all its settings start as the members of one sequence, which forks
     /// where their controllers first act differently (a smaller budget closes, a wait is not inserted). The
@@ -169,6 +170,7 @@ public final class ContinuousBatcher {
             for id in complete {
                 let r = results.removeValue(forKey: id)!
                 try done(r.job, r.outputs.map { $0! })
+                exhausted = false
             }
         }
         stats.decodeTokens += decodeOnlyTokens
