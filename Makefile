@@ -12,6 +12,7 @@
 #   make pipeline        just the method (scripts/pipeline.sh), knobs below
 #   make pipeline-check  a scaled-down run of the same pipeline, checked (CI)
 #   make methods the paper's Table 3 in miniature: BF, TCC, TCC+BF, SCC, SCC+BF, CCC, RS → results/methods.md
+#   make ablation the data ablation: s1's selection against a random one of the same size → results/ablation.md
 #   make clean   remove build products and generated data
 
 SHELL := /bin/bash
@@ -35,7 +36,7 @@ MODEL ?= $(MODEL_DIR)/SmolLM2-135M-Instruct.Q4_1.gguf
 APT_PACKAGES := libopenblas-dev libjansson-dev libzstd-dev libgmp-dev libmpfr-dev pkg-config zstd jq python3 librsvg2-bin openmpi-bin libopenmpi-dev iproute2
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build model test fuzz s1k bench peers parity pipeline pipeline-check methods clean
+.PHONY: all deps build model test fuzz s1k bench peers parity pipeline pipeline-check methods ablation clean
 
 all: deps build model pipeline
 
@@ -132,17 +133,23 @@ pipeline: build model
 # Minutes, not tens of minutes: every stage on a handful of problems, then the outputs are checked.
 pipeline-check: build model
 	@BIN=$(BIN) MODEL=$(MODEL) WORK=$(WORK)/check RESULTS=$(WORK)/check/results POOL=120 DIFF_N=40 N=16 EPOCHS=1 \
-	  BATCH=8 EVAL_N=12 BUDGETS="8 48" WAITS=1 WAIT_BUDGET=48 scripts/pipeline.sh
+	  BATCH=8 EVAL_N=12 BUDGETS="8 48" WAITS="0 1" scripts/pipeline.sh
 	@python3 -c 'import json,sys; r=json.load(open("$(WORK)/check/results/report.json")); \
 	  runs={(x["model"],x["max_thinking_tokens"],x["waits"]) for x in r["runs"]}; \
-	  want={("s1-smollm2",8,0),("s1-smollm2",48,0),("base",8,0),("base",48,0),("s1-smollm2+wait",48,1)}; \
-	  assert want <= runs, runs; assert all(x["n"]==12 for x in r["runs"]); \
+	  want={("s1-smollm2",8,0),("s1-smollm2",48,0),("s1-smollm2",8,1),("s1-smollm2",48,1),("base",8,0),("base",48,0)}; \
+	  assert want == runs, runs; assert all(x["n"]==12 and len(x["accuracy_ci95"])==2 for x in r["runs"]); \
+	  assert len(r["budget_gains"])==3 and all(len(g["gain_ci95"])==2 for g in r["budget_gains"]), r["budget_gains"]; \
+	  assert len(r["wait_effects"])==2 and len(r["comparisons"][0]["differences"])==2, r; \
 	  assert r["control"]["s1-smollm2"]==1.0, r["control"]; print("pipeline-check: all stages ran, runs", sorted(runs))'
-	@test -s $(WORK)/check/results/scaling.svg
+	@test -s $(WORK)/check/results/scaling.svg && grep -q polyline $(WORK)/check/results/loss.svg
 
 # Table 3 (scripts/methods.sh): reuses the main job's selection and model when `make` has run; knobs as there.
 methods: build model
 	@BIN=$(BIN) MODEL=$(MODEL) WORK=$(WORK) scripts/methods.sh
+
+# The data ablation (scripts/ablation.sh): reuses the main job's selection, model and held-out problems.
+ablation: build model
+	@BIN=$(BIN) MODEL=$(MODEL) WORK=$(WORK) scripts/ablation.sh
 
 clean:
 	rm -rf .build .build-fuzz $(WORK) $(S1K)

@@ -7,38 +7,23 @@
 # Runs without a budget (TCC, SCC, CCC, RS) are bounded only by --context (CONTEXT tokens per sequence).
 # Knobs: EVAL_N, SEED, EPOCHS, LR, BATCH (as the main job), BUDGETS, TOKENS, STEPS, REJECT, CONTEXT, TEMP.
 set -euo pipefail
-BIN=${BIN:-.build/release}
-MODEL=${MODEL:-.cache/models/SmolLM2-135M-Instruct.Q4_1.gguf}
-P=${WORK:-work}/pipeline
-M=${WORK:-work}/methods
-R=${RESULTS:-results}
-EVAL_N=${EVAL_N:-30}; SEED=${SEED:-0}
-EPOCHS=${EPOCHS:-2}; LR=${LR:-1e-4}; BATCH=${BATCH:-8}
-BUDGETS=${BUDGETS:-"16 32 64 128 256"}; TOKENS=${TOKENS:-"32 64 128 256"}; STEPS=${STEPS:-"2 4 8 16"}
+source "$(dirname "$0")/common.sh"
+P=$WORK/pipeline
+M=$WORK/methods
+EVAL_N=${EVAL_N:-30}; TOKENS=${TOKENS:-"32 64 128 256"}; STEPS=${STEPS:-"2 4 8 16"}
 REJECT=${REJECT:-"64 128 256"}; CONTEXT=${CONTEXT:-512}; TEMP=${TEMP:-0.7}
 mkdir -p "$M" "$R"
-stage() { printf '\n== %s (%s) ==\n' "$1" "$(date +%H:%M:%S)"; }
 t0=$(date +%s)
 
 # The main job's selection and model, made here when `make` has not run.
 if [ ! -s "$P/s1k.jsonl" ] || [ ! -s "$P/sft/config.json" ]; then
-  STAGES="curate train" BIN=$BIN MODEL=$MODEL WORK=${WORK:-work} RESULTS=$R EPOCHS=$EPOCHS LR=$LR BATCH=$BATCH SEED=$SEED scripts/pipeline.sh
+  STAGES="curate train" BIN=$BIN MODEL=$MODEL WORK=$WORK RESULTS=$R EPOCHS=$EPOCHS LR=$LR BATCH=$BATCH SEED=$SEED scripts/pipeline.sh
 fi
 
 stage "1/3 train the TCC and SCC variants (the main job's recipe)"
 "$BIN/s1-filter" traces --from solution --control tokens --tokenizer "$MODEL" < "$P/s1k.jsonl" > "$M/tcc.jsonl"
 "$BIN/s1-filter" traces --from solution --control steps < "$P/s1k.jsonl" > "$M/scc.jsonl"
-for v in tcc scc; do
-  # A variant already trained on these exact traces with this recipe (a resumed run) is kept.
-  stamp="$(md5sum < "$M/$v.jsonl" | cut -d' ' -f1) $MODEL $EPOCHS $LR $BATCH $SEED"
-  if [ -s "$M/$v/config.json" ] && [ "$(cat "$M/$v.stamp" 2>/dev/null)" = "$stamp" ]; then
-    echo "  $v: kept (trained on these traces with this recipe before)"; continue
-  fi
-  "$BIN/s1-sft" --model "$MODEL" --out "$M/$v" --epochs "$EPOCHS" --lr "$LR" --batch-size "$BATCH" --max-len 1024 \
-    --seed "$SEED" < "$M/$v.jsonl" > "$M/train-log-$v.jsonl"
-  echo "$stamp" > "$M/$v.stamp"
-  tail -1 "$M/train-log-$v.jsonl"
-done
+for v in tcc scc; do train "$M/$v" "$M/$v.jsonl" "$M/train-log-$v.jsonl"; done
 # SCC's token proxy at this scale: thinking tokens (countdown markers included) per step of the SCC traces.
 tokens=$(jq -c '{question: .thinking_trajectories[0]}' "$M/scc.jsonl" | "$BIN/s1-think" --model "$MODEL" --tokenize 2> /dev/null \
   | jq -s 'map(.tokens | length) | add')
@@ -51,7 +36,7 @@ stage "2/3 think: BF, TCC, TCC+BF, SCC, SCC+BF, CCC and RS on $EVAL_N held-out p
 : > "$M/outputs.jsonl"
 think() { "$BIN/s1-think" --batch 16 --max-answer-tokens 24 --context "$CONTEXT" "$@" < "$M/eval.jsonl" >> "$M/outputs.jsonl"; }
 # BF: one sweep decodes each problem once and forks at each budget (s1-think --max-thinking-tokens A,B,…).
-think --model "$P/sft" --tag s1 --max-thinking-tokens "$(echo $BUDGETS | tr ' ' ',')"
+think --model "$P/sft" --tag s1 --max-thinking-tokens "$(list "$BUDGETS")"
 for n in $TOKENS; do
   think --model "$M/tcc" --tag s1-tcc --control "tokens:$n"
   think --model "$M/tcc" --tag s1-tcc --control "tokens:$n" --max-thinking-tokens "$n"

@@ -2,25 +2,22 @@
 # The main job (make): the whole s1 method on the embedded default, end to end, on this machine.
 #   curate  synthetic pool → quality → difficulty (drop what the base model already solves) → diversity
 #   train   s1-sft on the selection (SPEC §6 recipe, knobs below)
-#   think   s1-think on held-out problems at several thinking budgets, plus --wait runs, for the
-#           fine-tuned model and the base model beside it
-#   score   s1-score --report and --plot → results/
-# Knobs (environment or make variables): POOL, N, EVAL_N, EPOCHS, LR, BATCH, BUDGETS, WAITS, WAIT_BUDGET, SEED;
+#   think   s1-think on held-out problems: one budget sweep (every budget × every wait setting, the thinking
+#           decoded once and forked) for the fine-tuned model, and one over the budgets for the base model
+#   score   s1-score --report (bootstrap intervals, paired gains, wait effects, s1 against base), --plot,
+#           and the training loss curve (--loss-plot) → results/
+# Knobs (environment or make variables): POOL, N, EVAL_N, EPOCHS, LR, BATCH, BUDGETS, WAITS, SEED;
 # STAGES picks stages (default "curate train think score"; make methods runs "curate train" when it needs them).
 set -euo pipefail
-BIN=${BIN:-.build/release}
-MODEL=${MODEL:-.cache/models/SmolLM2-135M-Instruct.Q4_1.gguf}
-W=${WORK:-work}/pipeline
-R=${RESULTS:-results}
-POOL=${POOL:-2000}; N=${N:-240}; EVAL_N=${EVAL_N:-100}; SEED=${SEED:-0}
-EPOCHS=${EPOCHS:-2}; LR=${LR:-1e-4}; BATCH=${BATCH:-8}
-BUDGETS=${BUDGETS:-"16 32 64 128 256"}; WAITS=${WAITS:-2}; WAIT_BUDGET=${WAIT_BUDGET:-256}
+source "$(dirname "$0")/common.sh"
+W=$WORK/pipeline
+POOL=${POOL:-2000}; N=${N:-240}; EVAL_N=${EVAL_N:-300}
+# BUDGETS and WAITS are lists (spaces or commas); the s1 model runs every budget × wait setting in one sweep.
+WAITS=${WAITS:-"0 1 2"}
 DIFF_N=${DIFF_N:-600}
 STAGES=${STAGES:-"curate train think score"}
 want() { [[ " $STAGES " == *" $1 "* ]]; }
 mkdir -p "$W" "$R"
-stage() { printf '\n== %s (%s) ==\n' "$1" "$(date +%H:%M:%S)"; }
-count() { printf '  %-34s %6d\n' "$1" "$(wc -l < "$2")"; }
 t0=$(date +%s)
 
 if want curate; then
@@ -38,29 +35,24 @@ fi
 
 if want train; then
 stage "2/4 train: s1-sft, $EPOCHS epochs, lr $LR, batch $BATCH"
-"$BIN/s1-sft" --model "$MODEL" --out "$W/sft" --epochs "$EPOCHS" --lr "$LR" --batch-size "$BATCH" --max-len 1024 \
-  --seed "$SEED" < "$W/s1k.jsonl" > "$W/train-log.jsonl"
-tail -1 "$W/train-log.jsonl"
+train "$W/sft" "$W/s1k.jsonl" "$W/train-log.jsonl"
 fi
 want think || exit 0
 
-stage "3/4 think: held-out problems at budgets $BUDGETS, and $WAITS wait(s) at $WAIT_BUDGET"
+stage "3/4 think: $EVAL_N held-out problems, budgets $BUDGETS × waits $WAITS (one sweep), the base model at each budget"
 "$BIN/s1-fetch" "synthetic:eval:$EVAL_N:$((SEED + 1))" -o "$W/eval.jsonl"
-: > "$W/outputs.jsonl"
-for tag in s1-smollm2 base; do
-  m=$([ "$tag" = base ] && echo "$MODEL" || echo "$W/sft")
-  for b in $BUDGETS; do
-    "$BIN/s1-think" --model "$m" --tag "$tag" --batch 16 --max-thinking-tokens "$b" --max-answer-tokens 24 \
-      < "$W/eval.jsonl" >> "$W/outputs.jsonl"
-  done
-done
-"$BIN/s1-think" --model "$W/sft" --tag "s1-smollm2+wait" --batch 16 --max-thinking-tokens "$WAIT_BUDGET" --wait "$WAITS" \
-  --max-answer-tokens 24 < "$W/eval.jsonl" >> "$W/outputs.jsonl"
+"$BIN/s1-think" --model "$W/sft" --tag s1-smollm2 --batch 16 --max-thinking-tokens "$(list "$BUDGETS")" --wait "$(list "$WAITS")" \
+  --max-answer-tokens 24 < "$W/eval.jsonl" > "$W/outputs.jsonl"
+"$BIN/s1-think" --model "$MODEL" --tag base --batch 16 --max-thinking-tokens "$(list "$BUDGETS")" --max-answer-tokens 24 \
+  < "$W/eval.jsonl" > "$W/outputs-base.jsonl"
 
 stage "4/4 score"
-"$BIN/s1-score" < "$W/outputs.jsonl" > "$W/graded.jsonl"
-"$BIN/s1-score" --report --plot "$R/scaling.svg" < "$W/graded.jsonl" | tee "$R/report.md"
-"$BIN/s1-score" --report --format json < "$W/graded.jsonl" > "$R/report.json"
-if command -v rsvg-convert > /dev/null; then rsvg-convert -o "$R/scaling.png" "$R/scaling.svg"; fi
+cat "$W/outputs.jsonl" "$W/outputs-base.jsonl" | "$BIN/s1-score" > "$W/graded.jsonl"
+"$BIN/s1-score" --report --compare base,s1-smollm2 --plot "$R/scaling.svg" < "$W/graded.jsonl" | tee "$R/report.md"
+"$BIN/s1-score" --report --compare base,s1-smollm2 --format json < "$W/graded.jsonl" > "$R/report.json"
+"$BIN/s1-score" --loss-plot "$R/loss.svg" < "$W/train-log.jsonl"
+if command -v rsvg-convert > /dev/null; then
+  rsvg-convert -o "$R/scaling.png" "$R/scaling.svg"; rsvg-convert -o "$R/loss.png" "$R/loss.svg"
+fi
 cp "$W/train-log.jsonl" "$R/"
-printf '\nresults in %s/ (report.md, report.json, scaling.svg, scaling.png, train-log.jsonl); %d min total\n' "$R" $(( ($(date +%s) - t0) / 60 ))
+printf '\nresults in %s/ (report.md, report.json, scaling.svg/png, loss.svg/png, train-log.jsonl); %d min total\n' "$R" $(( ($(date +%s) - t0) / 60 ))

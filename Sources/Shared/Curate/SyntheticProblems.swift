@@ -3,7 +3,8 @@ import Foundation
 /// The built-in problem source (`synthetic:SPLIT:N[:SEED]`): multi-step problems with exact integer
 /// answers and step-by-step traces whose length grows with difficulty, as s1K-format records. Four
 /// families — column addition with carries, nested expressions, counting multiples in a range, modular
-/// powers — at difficulties 1–5. Train and eval never share a question: a question belongs to the split
+/// powers — at difficulties 1–5. Like s1K's traces, some check their work at the end ("Wait, let me
+/// check: …") and some slip in one step and catch it in the next ("Wait, 7 + 5 is 12, not 13."). Train and eval never share a question: a question belongs to the split
 /// given by the parity of its SHA-256's first byte, whatever the seed.
 public enum SyntheticProblems {
     public enum Split: String { case train, eval }
@@ -22,8 +23,23 @@ public enum SyntheticProblems {
         range.lowerBound + Int(rng.next() % UInt64(range.count))
     }
 
-    /// One problem of a family at a difficulty (1–5).
-    public static func make(_ family: String, difficulty d: Int, rng: inout SplitMix64) -> Problem {
+    /// One computation step of a trace: its text, and optionally a slip (a wrong version of the same step)
+    /// with the paragraph that catches and corrects it.
+    struct Step {
+        var text: String
+        var slip: (wrong: String, fix: String)? = nil
+    }
+
+    /// A family's problem before the trace is assembled: the steps, the closing statement, and the check
+    /// that a trace may end with (a verification a reader can redo from the trace itself).
+    struct Draft {
+        var question: String, intro: [String], steps: [Step], conclusion: String, check: String, answer: Int
+    }
+
+    /// A wrong value near `v` (v + 1, or v − 1 when v + 1 leaves 0…limit).
+    static func near(_ v: Int, limit: Int = Int.max) -> Int { v + 1 <= limit ? v + 1 : v - 1 }
+
+    static func draft(_ family: String, difficulty d: Int, rng: inout SplitMix64) -> Draft {
         switch family {
         case "addition":
             let digits = d + 1
@@ -31,56 +47,96 @@ public enum SyntheticProblems {
             let b = int(&rng, Int(pow(10, Double(digits - 1)))...Int(pow(10, Double(digits))) - 1)
             let da = Array(String(a).reversed()), db = Array(String(b).reversed())
             // The digits are restated first: a small model copies them more reliably than it finds them.
-            var steps = ["Add column by column from the right.",
+            let intro = ["Add column by column from the right.",
                          "Digits of \(a) from the right: " + da.map(String.init).joined(separator: ", ") + ".",
                          "Digits of \(b) from the right: " + db.map(String.init).joined(separator: ", ") + "."]
+            var steps: [Step] = []
             var carry = 0
             for i in 0..<digits {
                 let x = Int(String(da[i]))!, y = Int(String(db[i]))!
-                let s = x + y + carry
-                steps.append("Column \(i + 1): \(x) + \(y)" + (carry > 0 ? " + \(carry)" : "") + " = \(s), write \(s % 10)" + (s >= 10 ? ", carry 1." : "."))
+                let s = x + y + carry, sum = "\(x) + \(y)" + (carry > 0 ? " + \(carry)" : "")
+                let write = { (s: Int) in "write \(s % 10)" + (s >= 10 ? ", carry 1." : ".") }
+                let wrong = near(s, limit: 19)
+                steps.append(Step(text: "Column \(i + 1): \(sum) = \(s), \(write(s))",
+                                  slip: ("Column \(i + 1): \(sum) = \(wrong), \(write(wrong))", "Wait, \(sum) is \(s), not \(wrong). Column \(i + 1): \(write(s))")))
                 carry = s / 10
             }
-            if carry > 0 { steps.append("Write the final carry 1.") }
-            steps.append("So \(a) + \(b) = \(a + b).")
-            return Problem(question: "Compute \(a) + \(b).", steps: steps, answer: a + b, family: family, difficulty: d)
+            if carry > 0 { steps.append(Step(text: "Write the final carry 1.")) }
+            let units = Int(String(da[0]))! + Int(String(db[0]))!
+            return Draft(question: "Compute \(a) + \(b).", intro: intro, steps: steps, conclusion: "So \(a) + \(b) = \(a + b).",
+                         check: "Wait, let me check the units: \(da[0]) + \(db[0]) = \(units), and \(a + b) ends in \(units % 10). ✓", answer: a + b)
         case "expression":
             var value = int(&rng, 2...9)
             var text = "\(value)"
-            var steps: [String] = []
+            var steps: [Step] = []
+            var last = ""
             for _ in 0..<(d + 1) {
                 let b = int(&rng, 2...9)
                 let op = ["+", "-", "*"][int(&rng, 0...2)]
                 let next = op == "+" ? value + b : op == "-" ? value - b : value * b
-                steps.append("(\(value) \(op) \(b)) = \(next).")
+                let wrong = near(next)
+                last = "(\(value) \(op) \(b)) = \(next)."
+                steps.append(Step(text: last, slip: ("(\(value) \(op) \(b)) = \(wrong).", "Wait, (\(value) \(op) \(b)) is \(next), not \(wrong).")))
                 text = "(\(text) \(op) \(b))"
                 value = next
             }
-            return Problem(question: "Evaluate \(text).", steps: ["Work from the innermost parentheses outward."] + steps + ["The value is \(value)."],
-                           answer: value, family: family, difficulty: d)
+            return Draft(question: "Evaluate \(text).", intro: ["Work from the innermost parentheses outward."], steps: steps,
+                         conclusion: "The value is \(value).", check: "Wait, let me check the last step: \(last.dropLast()). ✓", answer: value)
         case "counting":
             let k = int(&rng, 3...13)
             let lo = int(&rng, 1...(10 * d)), hi = lo + int(&rng, (20 * d)...(60 * d))
             let upTo = hi / k, below = (lo - 1) / k
-            let steps = ["Count multiples of \(k) up to \(hi) and subtract those below \(lo).",
-                         "Up to \(hi): \(hi) ÷ \(k) = \(upTo) remainder \(hi % k), so \(upTo) multiples.",
-                         "Below \(lo) (up to \(lo - 1)): \(lo - 1) ÷ \(k) = \(below) remainder \((lo - 1) % k), so \(below) multiples.",
-                         "\(upTo) − \(below) = \(upTo - below)."]
-            return Problem(question: "How many multiples of \(k) are there from \(lo) to \(hi), inclusive?", steps: steps,
-                           answer: upTo - below, family: family, difficulty: d)
+            let divide = { (n: Int, q: Int, what: String) -> Step in
+                Step(text: "\(what): \(n) ÷ \(k) = \(q) remainder \(n % k), so \(q) multiples.",
+                     slip: ("\(what): \(n) ÷ \(k) = \(q + 1), so \(q + 1) multiples.",
+                            "Wait, \(k) × \(q + 1) = \(k * (q + 1)) is more than \(n), so \(n) ÷ \(k) is \(q) remainder \(n % k), not \(q + 1): \(q) multiples."))
+            }
+            let steps = [divide(hi, upTo, "Up to \(hi)"), divide(lo - 1, below, "Below \(lo) (up to \(lo - 1))"),
+                         Step(text: "\(upTo) − \(below) = \(upTo - below).",
+                              slip: ("\(upTo) − \(below) = \(near(upTo - below)).", "Wait, \(upTo) − \(below) is \(upTo - below), not \(near(upTo - below)).")),
+            ]
+            return Draft(question: "How many multiples of \(k) are there from \(lo) to \(hi), inclusive?",
+                         intro: ["Count multiples of \(k) up to \(hi) and subtract those below \(lo)."], steps: steps,
+                         conclusion: "So there are \(upTo - below) multiples.",
+                         check: "Wait, let me check: \(k) × \(upTo) = \(k * upTo) ≤ \(hi), and \(k) × \(below + 1) = \(k * (below + 1)) ≥ \(lo). ✓", answer: upTo - below)
         default:   // modpow
             let m = int(&rng, 5...23), b = int(&rng, 2...(m - 1)), e = d + 2
-            var steps = ["Multiply step by step, reducing mod \(m)."]
+            var steps = [Step(text: "\(b)^1 ≡ \(b % m) (mod \(m)).")]
             var v = b % m
-            steps.append("\(b)^1 ≡ \(v) (mod \(m)).")
+            var check = ""
             for i in 2...e {
                 let prev = v, prod = v * b
                 v = prod % m
-                steps.append("\(b)^\(i) ≡ \(prev) · \(b) = \(prod) ≡ \(v) (mod \(m)).")
+                let wrong = near(v, limit: m - 1)
+                steps.append(Step(text: "\(b)^\(i) ≡ \(prev) · \(b) = \(prod) ≡ \(v) (mod \(m)).",
+                                  slip: ("\(b)^\(i) ≡ \(prev) · \(b) = \(prod) ≡ \(wrong) (mod \(m)).",
+                                         "Wait, \(prod) = \(m) · \(prod / m) + \(v), so \(prod) ≡ \(v), not \(wrong). So \(b)^\(i) ≡ \(v) (mod \(m)).")))
+                check = "Wait, let me check the last step: \(m) · \(prod / m) + \(v) = \(prod). ✓"
             }
-            steps.append("So \(b)^\(e) mod \(m) = \(v).")
-            return Problem(question: "What is \(b)^\(e) mod \(m)?", steps: steps, answer: v, family: family, difficulty: d)
+            return Draft(question: "What is \(b)^\(e) mod \(m)?", intro: ["Multiply step by step, reducing mod \(m)."], steps: steps,
+                         conclusion: "So \(b)^\(e) mod \(m) = \(v).", check: check, answer: v)
         }
+    }
+
+    /// Shares of traces with a caught slip and with a closing check (issue 19: traces a forced Wait can
+    /// act on, as s1K's traces from a strong model check their work and catch their slips).
+    public static let slipShare = 0.25, checkShare = 0.5
+
+    /// One problem of a family at a difficulty (1–5). Whether its trace slips (and where) and whether it
+    /// ends with a check is drawn from the question itself, so the questions of a seed do not depend on it.
+    public static func make(_ family: String, difficulty d: Int, rng: inout SplitMix64) -> Problem {
+        let p = draft(family, difficulty: d, rng: &rng)
+        var t = SplitMix64(seed: 0, stream: "trace/" + p.question)
+        let slippable = p.steps.indices.filter { p.steps[$0].slip != nil }
+        let slipAt = Double(t.below(1000)) < slipShare * 1000 && !slippable.isEmpty ? slippable[t.below(slippable.count)] : nil
+        let checked = Double(t.below(1000)) < checkShare * 1000
+        var steps = p.intro
+        for (i, s) in p.steps.enumerated() {
+            if i == slipAt, let slip = s.slip { steps += [slip.wrong, slip.fix] } else { steps.append(s.text) }
+        }
+        steps.append(p.conclusion)
+        if checked { steps.append(p.check) }
+        return Problem(question: p.question, steps: steps, answer: p.answer, family: family, difficulty: d)
     }
 
     public static func inSplit(_ question: String, _ split: Split) -> Bool {
@@ -102,8 +158,9 @@ public enum SyntheticProblems {
         return out
     }
 
-    /// Bumped whenever the rows a spec gives change (2: steps are paragraphs), so a cached file is never stale.
-    public static let version = 2
+    /// Bumped whenever the rows a spec gives change (2: steps are paragraphs; 3: checks and caught slips),
+    /// so a cached file is never stale.
+    public static let version = 3
 
     /// s1K-format JSONL: the trace is both `solution` and the thinking trajectory; `attempt` states the answer;
     /// `domain` is the family, so s1's diversity stage samples families evenly. Steps are paragraphs (blank

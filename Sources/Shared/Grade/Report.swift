@@ -68,29 +68,17 @@ public struct Report {
 
     /// The budget gain of each model (and wait setting): accuracy at its largest budget minus at its
     /// smallest, over the records both runs hold, with the paired bootstrap interval (the paper's Table 2).
-    public struct Gain {
-        public var model: String, waits: Int, from: Int, to: Int, records: Int
-        public var control: String? = nil
-        public var gain: Double
-        public var interval: (Double, Double)?
+    public var gains: [Difference] {
+        let groups = Dictionary(grouping: orderedRuns.filter { $0.key.budget != nil }) { "\($0.key.model)\u{0}\($0.key.waits)" + ($0.key.control.map { "\u{0}\($0)" } ?? "") + ($0.key.rejectOver.map { "\u{0}rs\($0)" } ?? "") }
+        return groups.keys.sorted().compactMap { k in
+            let g = groups[k]!.sorted { $0.key.budget! < $1.key.budget! }
+            guard let lo = g.first, let hi = g.last, lo.key.budget != hi.key.budget else { return nil }
+            return difference(lo, hi, stream: "gain/\(k)")
+        }
     }
 
-    public var gains: [Gain] {
-        var out: [Gain] = []
-        let groups = Dictionary(grouping: orderedRuns.filter { $0.key.budget != nil }) { "\($0.key.model)\u{0}\($0.key.waits)" + ($0.key.control.map { "\u{0}\($0)" } ?? "") + ($0.key.rejectOver.map { "\u{0}rs\($0)" } ?? "") }
-        for k in groups.keys.sorted() {
-            let g = groups[k]!.sorted { $0.key.budget! < $1.key.budget! }
-            guard let lo = g.first, let hi = g.last, lo.key.budget != hi.key.budget else { continue }
-            let common = lo.records.keys.filter { hi.records[$0] != nil }.sorted()
-            guard !common.isEmpty else { continue }
-            let pairs = common.map { (a: lo.records[$0]!, b: hi.records[$0]!) }
-            func acc(_ t: [Bootstrap.Tally]) -> Double { Double(t.reduce(0) { $0 + $1.correct }) / Double(max(1, t.reduce(0) { $0 + $1.n })) }
-            out.append(Gain(model: lo.key.model, waits: lo.key.waits, from: lo.key.budget!, to: hi.key.budget!, records: common.count,
-                            control: lo.key.control, gain: acc(pairs.map(\.b)) - acc(pairs.map(\.a)),
-                            interval: Bootstrap.pairedInterval(pairs, stream: "gain/\(k)")))
-        }
-        return out
-    }
+    /// Model pairs (a, b) the report compares setting by setting (s1-score --compare A,B): b − a.
+    public var comparisons: [(String, String)] = []
 
     /// What reports say when an SCC run's Control stands on the token proxy (`RunKey.limit`).
     var sccProxy: String {
@@ -146,9 +134,15 @@ public struct Report {
                      ("mean_thinking_tokens", num(r.meanThinking))])
         }))]
         m.append(("budget_gains", .array(gains.map { g in
-            .object([("model", .string(g.model)), ("waits", .int(g.waits)), ("length_control", g.control.map { .string($0) } ?? .null), ("from_budget", .int(g.from)), ("to_budget", .int(g.to)),
-                     ("records", .int(g.records)), ("gain", num(g.gain)), ("gain_ci95", g.interval.map { .array([num($0.0), num($0.1)]) } ?? .null)])
+            .object([("model", .string(g.a.model)), ("waits", .int(g.a.waits)), ("length_control", g.a.control.map { .string($0) } ?? .null), ("from_budget", .int(g.a.budget!)), ("to_budget", .int(g.b.budget!)),
+                     ("records", .int(g.records)), ("gain", num(g.difference)), ("gain_ci95", g.interval.map { .array([num($0.0), num($0.1)]) } ?? .null)])
         })))
+        m.append(("wait_effects", .array(waitEffects.map(differenceJSON))))
+        if !comparisons.isEmpty {
+            m.append(("comparisons", .array(comparisons.map { c in
+                .object([("a", .string(c.0)), ("b", .string(c.1)), ("differences", .array(comparison(c.0, c.1).map(differenceJSON)))])
+            })))
+        }
         m.append(("bootstrap", .object([("resamples", .int(Bootstrap.resamples)), ("unit", .string("problems (records), paired for gains"))])))
         m.append(("by_source", .array(bySource.keys.sorted().flatMap { src in
             bySource[src]!.keys.sorted().map { k in
@@ -194,8 +188,14 @@ public struct Report {
         if !gs.isEmpty {
             s += "\n| model | waits | budget | problems | accuracy gain (points) | 95% CI (paired) |\n|---|---:|---|---:|---:|---:|\n"
             for g in gs {
-                s += "| \(g.model)\(g.control.map { " (\($0))" } ?? "") | \(g.waits) | \(g.from) → \(g.to) | \(g.records) | \(String(format: "%+.1f", g.gain * 100)) | \(range(g.interval)) |\n"
+                s += "| \(g.a.model)\(g.a.control.map { " (\($0))" } ?? "") | \(g.a.waits) | \(g.a.budget!) → \(g.b.budget!) | \(g.records) | \(String(format: "%+.1f", g.difference * 100)) | \(range(g.interval)) |\n"
             }
+        }
+        let ws = waitEffects
+        if !ws.isEmpty { s += "\nWhat forced waits do: each wait run against the same model's run without waits at the same budget.\n\n" + differenceTable(ws, what: "model", a: "no waits", b: "with waits") }
+        for (a, b) in comparisons {
+            let ds = comparison(a, b)
+            s += "\n\(b) against \(a), setting by setting (\(b) − \(a)):\n\n" + (ds.isEmpty ? "(no settings in common)\n" : differenceTable(ds, what: "model", a: a, b: b))
         }
         s += "\nIntervals: percentile bootstrap over problems, \(Bootstrap.resamples) seeded resamples; gains resample both runs' problems together.\n"
         s += "\n| source_type | " + rs.map { "\($0.key.model) @\($0.key.budget.map(String.init) ?? "–")" + ($0.key.waits > 0 ? " w\($0.key.waits)" : "") }.joined(separator: " | ") + " |\n"
@@ -221,53 +221,19 @@ public struct Report {
         return s
     }
 
-    /// Accuracy against mean thinking tokens, one line per model tag, one point per run (the paper's Figure 1).
+    /// Accuracy against mean thinking tokens (the paper's Figure 1): one line per model tag, wait setting and
+    /// length-control method, one point per run, with its 95 % bootstrap interval as an error bar.
     public func svg() -> String {
         let rs = orderedRuns
-        let w = 640.0, h = 420.0, left = 70.0, right = 150.0, top = 30.0, bottom = 60.0
-        // x ticks at 1, 2 or 5 × 10^k, about five of them.
-        let rawMax = max(1, rs.map(\.meanThinking).max() ?? 1) * 1.05
-        let mag = pow(10, floor(log10(rawMax / 5)))
-        let step = [1.0, 2, 5, 10].map { $0 * mag }.first { rawMax / $0 <= 6 } ?? 10 * mag
-        let maxX = ceil(rawMax / step) * step
-        let px = { (x: Double) in left + x / maxX * (w - left - right) }
-        let py = { (y: Double) in top + (1 - y) * (h - top - bottom) }
-        var s = #"<svg xmlns="http://www.w3.org/2000/svg" width="640" height="420" font-family="sans-serif" font-size="12">"# + "\n"
-        s += #"<rect width="640" height="420" fill="white"/>"# + "\n"
-        s += "<line x1=\"\(left)\" y1=\"\(py(0))\" x2=\"\(w - right)\" y2=\"\(py(0))\" stroke=\"black\"/>\n"
-        s += "<line x1=\"\(left)\" y1=\"\(py(0))\" x2=\"\(left)\" y2=\"\(py(1))\" stroke=\"black\"/>\n"
-        for i in 0...5 {
-            let y = Double(i) / 5
-            s += "<text x=\"\(left - 8)\" y=\"\(py(y) + 4)\" text-anchor=\"end\">\(Int(y * 100))%</text>\n"
-            s += "<line x1=\"\(left)\" y1=\"\(py(y))\" x2=\"\(w - right)\" y2=\"\(py(y))\" stroke=\"#ddd\"/>\n"
+        let label = { (k: Grader.RunKey) in
+            k.model + (k.waits > 0 ? " +\(k.waits) wait" + (k.waits > 1 ? "s" : "") : "") + (k.method == "BF" ? "" : " · \(k.method)")
         }
-        var x = 0.0
-        while x <= maxX + step / 2 {
-            s += "<text x=\"\(px(x))\" y=\"\(py(0) + 18)\" text-anchor=\"middle\">\(Int(x))</text>\n"
-            x += step
-        }
-        s += "<text x=\"\((left + w - right) / 2)\" y=\"\(h - 15)\" text-anchor=\"middle\">Average thinking time (tokens)</text>\n"
-        s += "<text transform=\"translate(18,\((top + h - bottom) / 2)) rotate(-90)\" text-anchor=\"middle\">Accuracy (%)</text>\n"
-        let colors = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"]
-        for (i, model) in Array(Set(rs.map(\.key.model))).sorted().enumerated() {
-            let c = colors[i % colors.count]
-            let pts = rs.filter { $0.key.model == model }.sorted { $0.meanThinking < $1.meanThinking }
-            s += "<polyline fill=\"none\" stroke=\"\(c)\" stroke-width=\"2\" points=\"" + pts.map { "\(px($0.meanThinking)),\(py($0.accuracy))" }.joined(separator: " ") + "\"/>\n"
-            for p in pts {
-                if let (lo, hi) = p.interval {   // the 95 % bootstrap interval as an error bar
-                    let x = px(p.meanThinking)
-                    s += "<line x1=\"\(x)\" y1=\"\(py(lo))\" x2=\"\(x)\" y2=\"\(py(hi))\" stroke=\"\(c)\" stroke-width=\"1.5\"/>\n"
-                    for y in [lo, hi] { s += "<line x1=\"\(x - 4)\" y1=\"\(py(y))\" x2=\"\(x + 4)\" y2=\"\(py(y))\" stroke=\"\(c)\" stroke-width=\"1.5\"/>\n" }
-                }
-                s += "<circle cx=\"\(px(p.meanThinking))\" cy=\"\(py(p.accuracy))\" r=\"4\" fill=\"\(c)\"/>\n"
-            }
-            s += "<rect x=\"\(w - right + 15)\" y=\"\(top + Double(i) * 20)\" width=\"12\" height=\"12\" fill=\"\(c)\"/>\n"
-            s += "<text x=\"\(w - right + 32)\" y=\"\(top + Double(i) * 20 + 10)\">\(escape(model))</text>\n"
-        }
-        return s + "</svg>\n"
-    }
-
-    func escape(_ t: String) -> String {
-        t.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        let lines = Dictionary(grouping: rs) { label($0.key) }
+        var chart = SVGChart(xLabel: "Average thinking time (tokens)", yLabel: "Accuracy (%)", series: lines.keys.sorted().map { name in
+            SVGChart.Series(label: name, points: lines[name]!.sorted { $0.meanThinking < $1.meanThinking }.map { SVGChart.Point(x: $0.meanThinking, y: $0.accuracy, bar: $0.interval) })
+        })
+        chart.yMax = 1
+        chart.yTick = { "\(Int(($0 * 100).rounded()))%" }
+        return chart.render()
     }
 }
