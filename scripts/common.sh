@@ -5,7 +5,7 @@ BIN=${BIN:-.build/release}
 MODEL=${MODEL:-.cache/models/SmolLM2-135M-Instruct.Q4_1.gguf}
 WORK=${WORK:-work}; R=${RESULTS:-results}
 SEED=${SEED:-0}; EPOCHS=${EPOCHS:-2}; LR=${LR:-1e-4}; BATCH=${BATCH:-8}
-BUDGETS=${BUDGETS:-"16 32 64 128 256"}
+BUDGETS=${BUDGETS:-"16 32 64 128 256 512"}
 
 stage() { printf '\n== %s (%s) ==\n' "$1" "$(date +%H:%M:%S)"; }
 count() { printf '  %-34s %6d\n' "$1" "$(wc -l < "$2")"; }

@@ -7,6 +7,7 @@
 # Runs without a budget (TCC, SCC, CCC, RS) are bounded only by --context (CONTEXT tokens per sequence).
 # Knobs: EVAL_N, SEED, EPOCHS, LR, BATCH (as the main job), BUDGETS, TOKENS, STEPS, REJECT, CONTEXT, TEMP.
 set -euo pipefail
+BUDGETS=${BUDGETS:-"16 32 64 128 256"}   # within CONTEXT
 source "$(dirname "$0")/common.sh"
 P=$WORK/pipeline
 M=$WORK/methods

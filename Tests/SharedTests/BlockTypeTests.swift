@@ -41,4 +41,17 @@ import Shared
             #expect(got.count == want.count && diff == 0, "\(type): \(diff) of \(want.count) bytes differ")
         }
     }
+
+    /// A diverged checkpoint (NaN or ±∞ weights) quantized at load or written as GGUF must not trap: the
+    /// non-finite block gets codes, and the finite blocks of the same row are exactly what they are alone.
+    @Test func quantizersNeverTrapOnNonFiniteWeightsAndLeaveOtherBlocksAlone() throws {
+        let finite = (0..<32).map { Float(sin(Double($0) * 0.7)) * 0.05 }
+        let bad: [Float] = [.nan, .infinity, -.infinity] + (3..<32).map { Float($0) * 0.01 }
+        for type in [GGMLType.q8_0, .q4_0, .q4_1, .f16, .bf16] {
+            var row = [UInt8](repeating: 0, count: type.rowBytes(64)), alone = [UInt8](repeating: 0, count: type.rowBytes(32))
+            (bad + finite).withUnsafeBufferPointer { src in row.withUnsafeMutableBytes { type.quantize!(src.baseAddress!, $0.baseAddress!, 64) } }
+            finite.withUnsafeBufferPointer { src in alone.withUnsafeMutableBytes { type.quantize!(src.baseAddress!, $0.baseAddress!, 32) } }
+            #expect(Array(row[type.rowBytes(32)...]) == alone, "\(type)")
+        }
+    }
 }

@@ -3,8 +3,8 @@ import Foundation
 /// The built-in problem source (`synthetic:SPLIT:N[:SEED]`): multi-step problems with exact integer
 /// answers and step-by-step traces whose length grows with difficulty, as s1K-format records. Four
 /// families — column addition with carries, nested expressions, counting multiples in a range, modular
-/// powers — at difficulties 1–5. Like s1K's traces, some check their work at the end ("Wait, let me
-/// check: …") and some slip in one step and catch it in the next ("Wait, 7 + 5 is 12, not 13."). Train and eval never share a question: a question belongs to the split
+/// powers — at difficulties 1–5. Like s1K's traces, some check their work before concluding ("Wait, let
+/// me check: …") and some slip in one step and catch it in the next ("Wait, 7 + 5 is 12, not 13."). Train and eval never share a question: a question belongs to the split
 /// given by the parity of its SHA-256's first byte, whatever the seed.
 public enum SyntheticProblems {
     public enum Split: String { case train, eval }
@@ -31,7 +31,7 @@ public enum SyntheticProblems {
     }
 
     /// A family's problem before the trace is assembled: the steps, the closing statement, and the check
-    /// that a trace may end with (a verification a reader can redo from the trace itself).
+    /// a trace may make just before it (a verification a reader can redo from the trace itself).
     struct Draft {
         var question: String, intro: [String], steps: [Step], conclusion: String, check: String, answer: Int
     }
@@ -134,8 +134,10 @@ public enum SyntheticProblems {
         for (i, s) in p.steps.enumerated() {
             if i == slipAt, let slip = s.slip { steps += [slip.wrong, slip.fix] } else { steps.append(s.text) }
         }
-        steps.append(p.conclusion)
+        // The check comes before the closing statement, so a trace always ends on its answer (and a cut-short
+        // check never leaves the check's own numbers as the last ones written).
         if checked { steps.append(p.check) }
+        steps.append(p.conclusion)
         return Problem(question: p.question, steps: steps, answer: p.answer, family: family, difficulty: d)
     }
 

@@ -169,6 +169,12 @@ public enum Quantize {
         }
     }
 
+    /// A quantized code: v truncated (q4) or already rounded (q8) into lo…hi. A NaN (a non-finite weight, or
+    /// ∞ · 0 when a block holds ±∞) gives `nan`, the code of 0 where there is one, instead of trapping.
+    @inline(__always) static func code(_ v: Float, _ lo: Float, _ hi: Float, nan: Int) -> Int {
+        v.isNaN ? nan : Int(Swift.max(lo, Swift.min(hi, v)))
+    }
+
     /// Q4_0: d = (the value of largest magnitude) / −8, q = min(15, trunc(x/d + 8.5)); nibbles as the
     /// dequantizer reads them.
     static func q4_0(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, _ n: Int) {
@@ -180,9 +186,8 @@ public enum Quantize {
             let id: Float = d != 0 ? 1 / d : 0
             blk.storeBytes(of: Float16(d).bitPattern, toByteOffset: 0, as: UInt16.self)
             for j in 0..<16 {
-                let q0 = min(15, Int8(truncatingIfNeeded: Int(x[j] * id + 8.5)))
-                let q1 = min(15, Int8(truncatingIfNeeded: Int(x[j + 16] * id + 8.5)))
-                blk.storeBytes(of: UInt8(q0) | UInt8(q1) << 4, toByteOffset: 2 + j, as: UInt8.self)
+                let q0 = UInt8(code(x[j] * id + 8.5, 0, 15, nan: 8)), q1 = UInt8(code(x[j + 16] * id + 8.5, 0, 15, nan: 8))
+                blk.storeBytes(of: q0 | q1 << 4, toByteOffset: 2 + j, as: UInt8.self)
             }
         }
     }
@@ -198,8 +203,7 @@ public enum Quantize {
             blk.storeBytes(of: Float16(d).bitPattern, toByteOffset: 0, as: UInt16.self)
             blk.storeBytes(of: Float16(lo).bitPattern, toByteOffset: 2, as: UInt16.self)
             for j in 0..<16 {
-                let q0 = min(15, UInt8(truncatingIfNeeded: Int((x[j] - lo) * id + 0.5)))
-                let q1 = min(15, UInt8(truncatingIfNeeded: Int((x[j + 16] - lo) * id + 0.5)))
+                let q0 = UInt8(code((x[j] - lo) * id + 0.5, 0, 15, nan: 0)), q1 = UInt8(code((x[j + 16] - lo) * id + 0.5, 0, 15, nan: 0))
                 blk.storeBytes(of: q0 | q1 << 4, toByteOffset: 4 + j, as: UInt8.self)
             }
         }
@@ -214,7 +218,7 @@ public enum Quantize {
             let d = amax / 127
             let id: Float = d != 0 ? 1 / d : 0
             blk.storeBytes(of: Float16(d).bitPattern, toByteOffset: 0, as: UInt16.self)
-            for j in 0..<32 { blk.storeBytes(of: Int8((x[j] * id).rounded(.toNearestOrAwayFromZero)), toByteOffset: 2 + j, as: Int8.self) }
+            for j in 0..<32 { blk.storeBytes(of: Int8(code((x[j] * id).rounded(.toNearestOrAwayFromZero), -127, 127, nan: 0)), toByteOffset: 2 + j, as: Int8.self) }
         }
     }
 }
