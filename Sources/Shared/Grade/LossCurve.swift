@@ -22,7 +22,7 @@ public struct LossCurve {
     }
 
     public func svg() -> String {
-        var chart = SVGChart(xLabel: "Optimizer step", yLabel: "Training loss (mean NLL per answer token)",
+        var chart = SVGChart(xLabel: "Optimizer step", yLabel: "Training loss (mean NLL per assistant token)",
                              series: [SVGChart.Series(label: "loss", points: points.map { SVGChart.Point(x: Double($0.step), y: $0.loss) }, markers: points.count <= 40)])
         chart.yTick = { String(format: "%g", $0) }
         return chart.render()
