@@ -4,7 +4,8 @@
 # of the same size from the same quality-filtered pool; both run the same budget sweep on the same held-out
 # problems, and s1-score reports both curves and, budget by budget, s1's accuracy minus random's with its
 # paired 95% interval → results/ablation.md, ablation.json, ablation.svg/png.
-# Reuses the main job's selection, model and outputs when `make` has run. Knobs: as the main job's.
+# Reuses the main job's selection and model when `make` has run (it decodes the s1 model again: the main
+# job's sweep carries waits and another tag). Knobs: as the main job's.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 P=$WORK/pipeline

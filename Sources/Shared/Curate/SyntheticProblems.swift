@@ -4,8 +4,9 @@ import Foundation
 /// answers and step-by-step traces whose length grows with difficulty, as s1K-format records. Four
 /// families — column addition with carries, nested expressions, counting multiples in a range, modular
 /// powers — at difficulties 1–5. Like s1K's traces, some check their work before concluding ("Wait, let
-/// me check: …") and some slip in one step and catch it in the next ("Wait, 7 + 5 is 12, not 13."). Train and eval never share a question: a question belongs to the split
-/// given by the parity of its SHA-256's first byte, whatever the seed.
+/// me check: …") and some slip in one step and catch it in the next ("Wait, 7 + 5 is 12, not 13.").
+/// Train and eval never share a question: a question belongs to the split given by the parity of its
+/// SHA-256's first byte, whatever the seed.
 public enum SyntheticProblems {
     public enum Split: String { case train, eval }
 
@@ -85,7 +86,7 @@ public enum SyntheticProblems {
         case "counting":
             let k = int(&rng, 3...13)
             let lo = int(&rng, 1...(10 * d)), hi = lo + int(&rng, (20 * d)...(60 * d))
-            let upTo = hi / k, below = (lo - 1) / k
+            let upTo = hi / k, below = (lo - 1) / k, wrongCount = near(upTo - below)
             let divide = { (n: Int, q: Int, what: String) -> Step in
                 Step(text: "\(what): \(n) ÷ \(k) = \(q) remainder \(n % k), so \(q) multiples.",
                      slip: ("\(what): \(n) ÷ \(k) = \(q + 1), so \(q + 1) multiples.",
@@ -93,7 +94,7 @@ public enum SyntheticProblems {
             }
             let steps = [divide(hi, upTo, "Up to \(hi)"), divide(lo - 1, below, "Below \(lo) (up to \(lo - 1))"),
                          Step(text: "\(upTo) − \(below) = \(upTo - below).",
-                              slip: ("\(upTo) − \(below) = \(near(upTo - below)).", "Wait, \(upTo) − \(below) is \(upTo - below), not \(near(upTo - below)).")),
+                              slip: ("\(upTo) − \(below) = \(wrongCount).", "Wait, \(upTo) − \(below) is \(upTo - below), not \(wrongCount).")),
             ]
             return Draft(question: "How many multiples of \(k) are there from \(lo) to \(hi), inclusive?",
                          intro: ["Count multiples of \(k) up to \(hi) and subtract those below \(lo)."], steps: steps,
@@ -118,12 +119,12 @@ public enum SyntheticProblems {
         }
     }
 
-    /// Shares of traces with a caught slip and with a closing check (issue 19: traces a forced Wait can
+    /// Shares of traces with a caught slip and with a check before the conclusion (issue 19: traces a forced Wait can
     /// act on, as s1K's traces from a strong model check their work and catch their slips).
     public static let slipShare = 0.25, checkShare = 0.5
 
     /// One problem of a family at a difficulty (1–5). Whether its trace slips (and where) and whether it
-    /// ends with a check is drawn from the question itself, so the questions of a seed do not depend on it.
+    /// checks its work is drawn from the question itself, so the questions of a seed do not depend on it.
     public static func make(_ family: String, difficulty d: Int, rng: inout SplitMix64) -> Problem {
         let p = draft(family, difficulty: d, rng: &rng)
         var t = SplitMix64(seed: 0, stream: "trace/" + p.question)

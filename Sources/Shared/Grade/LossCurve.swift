@@ -22,8 +22,9 @@ public struct LossCurve {
     }
 
     public func svg() -> String {
+        let p = points
         var chart = SVGChart(xLabel: "Optimizer step", yLabel: "Training loss (mean NLL per assistant token)",
-                             series: [SVGChart.Series(label: "loss", points: points.map { SVGChart.Point(x: Double($0.step), y: $0.loss) }, markers: points.count <= 40)])
+                             series: [SVGChart.Series(label: "loss", points: p.map { SVGChart.Point(x: Double($0.step), y: $0.loss) }, markers: p.count <= 40)])
         chart.yTick = { String(format: "%g", $0) }
         return chart.render()
     }

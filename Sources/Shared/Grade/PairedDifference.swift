@@ -40,9 +40,9 @@ extension Report {
         }
     }
 
-    /// The markdown table of a list of differences; `what` heads the compared column.
-    func differenceTable(_ ds: [Difference], what: String, a: String, b: String) -> String {
-        var s = "| \(what) | budget | waits | problems | \(a) | \(b) | difference (points) | 95% CI (paired) |\n|---|---:|---:|---:|---:|---:|---:|---:|\n"
+    /// The markdown table of a list of differences; `a` and `b` head the two accuracy columns.
+    func differenceTable(_ ds: [Difference], a: String, b: String) -> String {
+        var s = "| model | budget | waits | problems | \(a) | \(b) | difference (points) | 95% CI (paired) |\n|---|---:|---:|---:|---:|---:|---:|---:|\n"
         for d in ds {
             s += "| \(d.b.model)\(d.b.control.map { " (\($0))" } ?? "") | \(d.b.budget.map(String.init) ?? "–") | \(d.b.waits) | \(d.records) | "
                 + "\(Self.percent(d.accuracyA)) | \(Self.percent(d.accuracyB)) | \(String(format: "%+.1f", d.difference * 100)) | \(Self.percentRange(d.interval)) |\n"

@@ -192,10 +192,10 @@ public struct Report {
             }
         }
         let ws = waitEffects
-        if !ws.isEmpty { s += "\nWhat forced waits do: each wait run against the same model's run without waits at the same budget.\n\n" + differenceTable(ws, what: "model", a: "no waits", b: "with waits") }
+        if !ws.isEmpty { s += "\nWhat forced waits do: each wait run against the same model's run without waits at the same budget.\n\n" + differenceTable(ws, a: "no waits", b: "with waits") }
         for (a, b) in comparisons {
             let ds = comparison(a, b)
-            s += "\n\(b) against \(a), setting by setting (\(b) − \(a)):\n\n" + (ds.isEmpty ? "(no settings in common)\n" : differenceTable(ds, what: "model", a: a, b: b))
+            s += "\n\(b) against \(a), setting by setting (\(b) − \(a)):\n\n" + (ds.isEmpty ? "(no settings in common)\n" : differenceTable(ds, a: a, b: b))
         }
         s += "\nIntervals: percentile bootstrap over problems, \(Bootstrap.resamples) seeded resamples; gains resample both runs' problems together.\n"
         s += "\n| source_type | " + rs.map { "\($0.key.model) @\($0.key.budget.map(String.init) ?? "–")" + ($0.key.waits > 0 ? " w\($0.key.waits)" : "") }.joined(separator: " | ") + " |\n"

@@ -50,19 +50,19 @@ public struct SVGChart {
         let w = 640.0, h = 420.0, left = 70.0, right = 170.0, top = 30.0, bottom = 60.0
         let pts = series.flatMap(\.points)
         let xt = Self.ticks((pts.map(\.x).max() ?? 1) * 1.05)
-        let yt = yMax.map { ($0 / 5, $0) } ?? Self.ticks((pts.flatMap { [$0.y, $0.bar?.1 ?? $0.y] }.max() ?? 1) * 1.05)
+        let yt = yMax.map { (step: $0 / 5, end: $0) } ?? Self.ticks((pts.flatMap { [$0.y, $0.bar?.1 ?? $0.y] }.max() ?? 1) * 1.05)
         let px = { (x: Double) in left + x / xt.end * (w - left - right) }
-        let py = { (y: Double) in top + (1 - y / yt.1) * (h - top - bottom) }
+        let py = { (y: Double) in top + (1 - y / yt.end) * (h - top - bottom) }
         let f = { (v: Double) in String(format: "%.1f", v) }
         var s = #"<svg xmlns="http://www.w3.org/2000/svg" width="640" height="420" font-family="sans-serif" font-size="12">"# + "\n"
         s += #"<rect width="640" height="420" fill="white"/>"# + "\n"
         s += "<line x1=\"\(left)\" y1=\"\(py(0))\" x2=\"\(w - right)\" y2=\"\(py(0))\" stroke=\"black\"/>\n"
-        s += "<line x1=\"\(left)\" y1=\"\(py(0))\" x2=\"\(left)\" y2=\"\(f(py(yt.1)))\" stroke=\"black\"/>\n"
+        s += "<line x1=\"\(left)\" y1=\"\(py(0))\" x2=\"\(left)\" y2=\"\(f(py(yt.end)))\" stroke=\"black\"/>\n"
         var y = 0.0
-        while y <= yt.1 + yt.0 / 2 {
+        while y <= yt.end + yt.step / 2 {
             s += "<text x=\"\(left - 8)\" y=\"\(f(py(y) + 4))\" text-anchor=\"end\">\(yTick(y))</text>\n"
             s += "<line x1=\"\(left)\" y1=\"\(f(py(y)))\" x2=\"\(w - right)\" y2=\"\(f(py(y)))\" stroke=\"#ddd\"/>\n"
-            y += yt.0
+            y += yt.step
         }
         var x = 0.0
         while x <= xt.end + xt.step / 2 {
