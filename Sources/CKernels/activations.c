@@ -118,3 +118,11 @@ int s1_kernels_vnni(void) {
     return 0;
 #endif
 }
+
+int s1_kernels_avx512(void) {
+#if defined(__AVX512F__)
+    return 1;
+#else
+    return 0;
+#endif
+}

@@ -135,7 +135,7 @@ import CKernels
 
     @Test func fp32DecodeRowsMatchTheProductAndDoNotDependOnTheBatch() {
         // 150 columns: 9 full 16-lane chunks and a tail of 6; 83 rows: a short row tile. Batches of 5 and 7
-        // end on the one-sequence path and on a padded four-sequence tile.
+        // end on the one-sequence path and on padded tiles (four sequences with 512-bit registers, three without).
         let rows = 83, cols = 150
         var rng = SplitMix64(seed: 21)
         let w = (0..<(rows * cols)).map { _ in Float(Int(rng.next() % 2001) - 1000) / 3000 }
@@ -155,7 +155,7 @@ import CKernels
                 }
                 #expect(worst < 1e-5, "row \(i): max error \(worst)")
             }
-            for t in [5, 7] {
+            for t in [2, 3, 4, 5, 7] {
                 var batched = [Float](repeating: 0, count: t * rows)
                 mm.applyPerRow(x, rows: t, m, &batched)
                 for i in 0..<t { #expect(Array(batched[(i * rows)..<((i + 1) * rows)]) == single[i], "batch \(t) row \(i)") }

@@ -48,6 +48,10 @@ void s1_kernel_iq4_xs(const void *, size_t, int, int, int, const s1_act *, int, 
 void s1_kernel_f16(const void *, size_t, int, int, int, const s1_act *, int, float *, size_t);
 void s1_kernel_bf16(const void *, size_t, int, int, int, const s1_act *, int, float *, size_t);
 
+// y[t·ldy + r] = W[r] · x[t] for fp32 W [rows][cols], r in [r0, r1), t < n (f32.c): the same bits for a row
+// whatever n, the tile or the vector width.
+void s1_f32_matvec(const float *w, int cols, const float *x, int n, float *y, size_t ldy, int r0, int r1);
+
 // How the KV cache stores a row of hd values: fp32, fp16, or hd / 32 Q8_0 blocks (34 bytes each).
 typedef enum { S1_KV_F32 = 0, S1_KV_F16 = 1, S1_KV_Q8_0 = 2 } s1_kv_type;
 // Decode attention for one KV head and its `group` query heads (attention.c): q, out [group][hd] fp32;
@@ -62,4 +66,6 @@ void s1_softmax(float *row, int n, int half);
 
 // 1 when the integer kernels run on AVX-512 VNNI, 0 on the portable path (for reports).
 int s1_kernels_vnni(void);
+// 1 when the build machine has 512-bit vectors (the fp32 matvec picks its register tile by it).
+int s1_kernels_avx512(void);
 #endif

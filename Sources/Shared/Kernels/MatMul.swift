@@ -1,9 +1,11 @@
+import CKernels
+
 /// out[T×rows] = x[T×cols] · Wᵀ for any weight type.
 /// - Stored types (quantized, fp16, bf16): the type's `BlockKernel` for decode and prefill alike. x is
 ///   quantized once per call (as llama.cpp does), each weight row is unpacked once per chunk of activation
 ///   rows, and every output is the same sequence of steps whatever else is in the batch.
-/// - fp32 (`--dtype f32`, a fine-tuned checkpoint): `Fp32MatVec` for a few rows, single-threaded OpenBLAS
-///   sgemm over fixed slabs of W for more, matching PyTorch to float rounding.
+/// - fp32 (`--dtype f32`, a fine-tuned checkpoint): the fp32 matvec (CKernels f32.c) for decode rows,
+///   single-threaded OpenBLAS sgemm over fixed slabs of W for prefill, matching PyTorch to float rounding.
 /// The rows of W are shared out over the worker pool; OpenBLAS's own threads stay off (two spinning pools
 /// on two cores fight), and every split is fixed by the matrix, so results depend on neither timing nor
 /// thread count.
@@ -57,7 +59,9 @@ public struct MatMul {
         if let k = w.type.kernel { kernel(k, x, rows: 0..<t, w, out); return }
         precondition(w.type == .f32, "no kernel for \(w.type)")
         let wp = w.data.assumingMemoryBound(to: Float.self)
-        Parallel.forRanges(w.rows, minPerThread: 64) { r in Fp32MatVec.apply(wp, cols: w.cols, x, n: t, out, ldy: w.rows, rows: r) }
+        Parallel.forRanges(w.rows, minPerThread: 64) { r in
+            s1_f32_matvec(wp, Int32(w.cols), x, Int32(t), out, w.rows, Int32(r.lowerBound), Int32(r.upperBound))
+        }
     }
 
     /// fp32 weights: BLAS runs faster on fewer, larger slabs: a quarter of the rows.
