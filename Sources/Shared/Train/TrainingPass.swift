@@ -76,16 +76,18 @@ public final class TrainingPass {
         xFinal.update(from: x, count: T * D)
         RMSNorm.forward(xFinal, w("model.norm.weight"), f, rows: T, dim: D, eps: c.normEps)
         // ---- loss and LM-head backward, 256 rows at a time: softmax cross-entropy at rows t−1 predicting
-        // ids[t]; each block's logits become dlogits in place ----
+        // ids[t]; each block's logits become dlogits in place. Only rows that predict a loss token go through
+        // the head (the prompt's rows and the last row have no target: their gradient is zero) ----
         let head = w(lmHeadName), gHead = gw(lmHeadName)
         var nll = 0.0
-        let first = max(lossStart, 1)
-        for r0 in stride(from: 0, to: T, by: Self.headRows) {
-            let n = min(Self.headRows, T - r0)
+        let lo = max(lossStart, 1) - 1, hi = T - 1
+        for i in 0..<(lo * D) { dtmp[i] = 0 }
+        for i in (max(lo, hi) * D)..<(T * D) { dtmp[i] = 0 }
+        for r0 in stride(from: lo, to: hi, by: Self.headRows) {
+            let n = min(Self.headRows, hi - r0)
             BLAS.gemmNT(n, V, D, f + r0 * D, lda: D, head, ldb: D, logits, ldc: V)
             for rr in 0..<n {
                 let r = r0 + rr, row = logits + rr * V
-                guard r + 1 >= first && r + 1 < T else { for i in 0..<V { row[i] = 0 }; continue }
                 var mx = -Float.infinity
                 for i in 0..<V { mx = max(mx, row[i]) }
                 var z = 0.0
