@@ -86,4 +86,22 @@ with open(fx / "grading/corpus.jsonl", encoding="utf-8") as fh:
 for i, r in enumerate(rows):
     a = str(r.get("answer") or r.get("output") or r.get("text") or ""); g = str(r.get("gold") or "")
     put("answer", f"a{i}.txt", a[:2000]); put("judge", f"j{i}.txt", a[:1000] + "\0" + g)
+# Reports: s1-think-shaped records built from the judge corpus' real answers (several runs per record:
+# budgets, waits, a control and rejection sampling, samples that need majority voting), and train-log lines.
+runs = [dict(model="s1", max_thinking_tokens=16, waits=0), dict(model="s1", max_thinking_tokens=512, waits=2, max_waits=2),
+        dict(model="base", budget="auto", max_thinking_tokens=None, waits=0), dict(model="s1", control="tokens:64", max_thinking_tokens=128, waits=0),
+        dict(model="s1", control="steps:3", budget="auto", waits=0), dict(model="s1", reject_over=40, max_thinking_tokens=None, waits=0)]
+recs = []
+for i, r in enumerate(rows[:12]):
+    a = str(r.get("text") or ""); g = str(r.get("gold") or "")
+    outs = []
+    for j, k in enumerate(runs[: 2 + i % 5]):
+        for s in range(1 + (i + j) % 3):
+            outs.append(dict(k, text="<|im_start|>think\n...\n<|im_start|>answer\n" + a[:300], answer=a[:300],
+                             thinking_tokens=(i * 37 + j * 11 + s) % 600, answer_tokens=len(a) % 24, forced_end=bool(s % 2)))
+    recs.append(json.dumps({"id": f"r{i}", "source_type": ["math500", "gsm8k", "aime"][i % 3], "problem": "q", "answer": g, "outputs": outs}))
+log = [json.dumps({"step": s, "epoch": round(s / 30, 3), "loss": round(1.6 - 0.02 * s, 4), "lr": 1e-4, "tokens": 1700}) for s in range(1, 9)]
+put("report", "graded.jsonl", "\n".join(recs[:6]) + "\n")
+put("report", "mixed.jsonl", "\n".join(recs[6:] + log[:4]) + "\nnot json\n")
+put("report", "train-log.jsonl", "\n".join(log) + "\n")
 print("seeds in", out)

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER=${FUZZ_SECONDS:-60}
 JOBS=${FUZZ_JOBS:-2}
-TARGETS=${FUZZ_TARGETS:-"gguf gguf-tokenizer safetensors safetensors-index hf-config tokenizer-json trainer-state json-scanner record-reader zstd csv answer judge completion-reply"}
+TARGETS=${FUZZ_TARGETS:-"gguf gguf-tokenizer safetensors safetensors-index hf-config tokenizer-json trainer-state json-scanner record-reader zstd csv answer judge completion-reply report"}
 Fuzz/build.sh
 OUT=.build-fuzz
 mkdir -p $OUT/logs

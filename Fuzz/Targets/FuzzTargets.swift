@@ -8,7 +8,7 @@ enum FuzzTargets {
         "safetensors": FuzzSafetensors.run, "safetensors-index": FuzzSafetensorsIndex.run,
         "hf-config": FuzzHFConfig.run, "tokenizer-json": FuzzTokenizerJSON.run, "trainer-state": FuzzTrainerState.run,
         "json-scanner": FuzzJSONScanner.run, "record-reader": FuzzRecordReader.run, "zstd": FuzzZstd.run,
-        "csv": FuzzCSV.run, "answer": FuzzAnswer.run, "judge": FuzzJudge.run, "completion-reply": FuzzCompletionReply.run,
+        "csv": FuzzCSV.run, "answer": FuzzAnswer.run, "judge": FuzzJudge.run, "completion-reply": FuzzCompletionReply.run, "report": FuzzReport.run,
     ]
 
     /// A per-process scratch directory in /dev/shm (RAM), made once.
