@@ -73,8 +73,87 @@ static inline void nibbles32(const uint8_t *restrict qs, uint8_t *restrict u) {
     for (int j = 0; j < 16; j++) { u[j] = qs[j] & 0x0F; u[j + 16] = qs[j] >> 4; }
 }
 
+#ifdef S1_VNNI
+// One activation row (single-stream decode), where nothing shares an unpacked row: each type's `pair`
+// builds the codes of blocks b and b + 1 in a register (b1 NULL: lanes 8..15 are the missing block) and
+// the scales are read from the blocks, so no scratch is written. The integer sums and the float steps,
+// in their order, are those of kernel32 above: the two paths give the same bits.
+typedef vi (*pair32_fn)(const uint8_t *b0, const uint8_t *b1);
+
+// Two blocks' scales: d (fp16 at byte 0) and, for the types with a min, m (at byte 2) of b0 in lanes 0..7
+// and of b1 in lanes 8..15 (b1 NULL: zero there). One conversion, one permute per vector.
+static inline __attribute__((always_inline)) void pair_scales(const uint8_t *b0, const uint8_t *b1, int has_min, vf *d, vf *m) {
+    uint32_t s0, s1 = 0;
+    memcpy(&s0, b0, 4);
+    if (b1) memcpy(&s1, b1, 4);
+    const vf f = _mm512_castps128_ps512(_mm_cvtph_ps(_mm_cvtsi64_si128((long long)((uint64_t)s1 << 32 | s0))));
+    *d = _mm512_permutexvar_ps(_mm512_set_epi32(2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0), f);
+    if (has_min) *m = _mm512_permutexvar_ps(_mm512_set_epi32(3, 3, 3, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), f);
+}
+
+// Blocks b and b + 1 (`half`: only b) of a row tile against the activation row.
+static inline __attribute__((always_inline))
+void one_step(vf *acc, const uint8_t *const *row, int b, int block_bytes, const int8_t *q, const float *dxp, const float *svp,
+              const int32_t *sxp, pair32_fn pair, int offset_shift, int has_min, int half) {
+    const vf dx = vf_pair(dxp + b, half), sv = has_min ? vf_pair_first(svp + b, half) : vf_zero();
+    const vi start = offset_shift ? vi_sub(vi_zero(), vi_shl(vi_pair_first(sxp + b, half), offset_shift)) : vi_zero();
+    const vi qv = half ? _mm512_maskz_loadu_epi8(0xFFFFFFFFull, q + 32 * b) : _mm512_loadu_si512(q + 32 * b);
+    for (int k = 0; k < S1_TILE; k++) {
+        const uint8_t *b0 = row[k] + (size_t)b * block_bytes, *b1 = half ? 0 : b0 + block_bytes;
+        vi u = pair(b0, b1);
+        if (half) u = _mm512_maskz_mov_epi8(0xFFFFFFFFull, u);
+        vf d, m = vf_zero();
+        pair_scales(b0, b1, has_min, &d, &m);
+        acc[k] = vf_fma(vf_cvt(_mm512_dpbusd_epi32(start, u, qv)), vf_mul(d, dx), acc[k]);
+        if (has_min) acc[k] = vf_fma(m, sv, acc[k]);
+    }
+}
+
+static inline __attribute__((always_inline))
+void kernel32_one(const void *w, size_t row_bytes, int r0, int r1, int cols, const s1_act *x, float *y,
+                  int block_bytes, pair32_fn pair, int offset_shift, int has_min) {
+    const int nb = cols / 32;
+    const int8_t *q = x->q;
+    const float *dxp = x->dx, *svp = x->sv;
+    const int32_t *sxp = x->sx;
+    for (int r = r0; r < r1; r += S1_TILE) {
+        const int nr = r1 - r < S1_TILE ? r1 - r : S1_TILE;
+        const uint8_t *row[S1_TILE];
+        for (int k = 0; k < S1_TILE; k++) row[k] = (const uint8_t *)w + (size_t)(r + (k < nr ? k : nr - 1)) * row_bytes;
+        vf acc[S1_TILE];
+        for (int k = 0; k < S1_TILE; k++) acc[k] = vf_zero();
+        int b = 0;
+        for (; b + 2 <= nb; b += 2) one_step(acc, row, b, block_bytes, q, dxp, svp, sxp, pair, offset_shift, has_min, 0);
+        if (b < nb) one_step(acc, row, b, block_bytes, q, dxp, svp, sxp, pair, offset_shift, has_min, 1);
+        store_tile(y + r, nr, acc[0], acc[1], acc[2], acc[3]);
+    }
+}
+
+// [lo(qs0), hi(qs0), lo(qs1), hi(qs1)] in 128-bit lanes: both blocks' 32 codes in nibble order.
+static inline vi nibble_pair(const uint8_t *qs0, const uint8_t *qs1) {
+    const __m128i q0 = _mm_loadu_si128((const __m128i *)qs0);
+    const __m256i two = qs1 ? _mm256_inserti128_si256(_mm256_castsi128_si256(q0), _mm_loadu_si128((const __m128i *)qs1), 1)
+                            : _mm256_zextsi128_si256(q0);
+    const vi t = _mm512_permutexvar_epi64(_mm512_set_epi64(3, 2, 3, 2, 1, 0, 1, 0), _mm512_castsi256_si512(two));
+    return _mm512_and_si512(_mm512_srlv_epi64(t, _mm512_set_epi64(4, 4, 0, 0, 4, 4, 0, 0)), _mm512_set1_epi8(0x0F));
+}
+
+// Q5's fifth bits (32-bit masks at p0, p1) added as 16 to their codes.
+static inline vi fifth_bits_pair(vi u, const uint8_t *p0, const uint8_t *p1) {
+    uint32_t h0, h1 = 0;
+    memcpy(&h0, p0, 4);
+    if (p1) memcpy(&h1, p1, 4);
+    return _mm512_mask_add_epi8(u, (__mmask64)h0 | (__mmask64)h1 << 32, u, _mm512_set1_epi8(16));
+}
+#define S1_ONE32(name, block_bytes, offset_shift, has_min)                                                    \
+    if (nx == 1) { kernel32_one(w, row_bytes, r0, r1, cols, x, y, block_bytes, pair_##name, offset_shift, has_min); return; }
+#else
+#define S1_ONE32(name, block_bytes, offset_shift, has_min)
+#endif
+
 #define S1_KERNEL32(name, block_bytes, unpack, offset_shift, has_min)                                         \
     void s1_kernel_##name(const void *w, size_t row_bytes, int r0, int r1, int cols, const s1_act *x, int nx, \
                           float *y, size_t ldy) {                                                             \
+        S1_ONE32(name, block_bytes, offset_shift, has_min)                                                    \
         kernel32(w, row_bytes, r0, r1, cols, x, nx, y, ldy, block_bytes, unpack, offset_shift, has_min);      \
     }
