@@ -12,4 +12,4 @@ static inline vi pair_iq4_nl(const uint8_t *b0, const uint8_t *b1) {
     return _mm512_shuffle_epi8(table, nibble_pair(b0 + 2, b1 ? b1 + 2 : 0));
 }
 #endif
-S1_KERNEL32(iq4_nl, 18, unpack_iq4_nl, 7, 0)
+S1_KERNEL32(iq4_nl, 18, unpack_iq4_nl, 7, 0, 4)

@@ -77,7 +77,10 @@ static inline void nibbles32(const uint8_t *restrict qs, uint8_t *restrict u) {
 // One activation row (single-stream decode), where nothing shares an unpacked row: each type's `pair`
 // builds the codes of blocks b and b + 1 in a register (b1 NULL: lanes 8..15 are the missing block) and
 // the scales are read from the blocks, so no scratch is written. The integer sums and the float steps,
-// in their order, are those of kernel32 above: the two paths give the same bits.
+// in their order, are those of kernel32 above: the two paths give the same bits. `ntile` rows of the
+// tile go through the blocks together (1, 2 or 4): four hide the nibble types' unpacking latency, while
+// Q8_0 (32-byte codes) streams at 27 GB/s one row at a time here and at 8 with two or four rows
+// interleaved (576 × 49,152, one thread).
 typedef vi (*pair32_fn)(const uint8_t *b0, const uint8_t *b1);
 
 // Two blocks' scales: d (fp16 at byte 0) and, for the types with a min, m (at byte 2) of b0 in lanes 0..7
@@ -91,14 +94,14 @@ static inline __attribute__((always_inline)) void pair_scales(const uint8_t *b0,
     if (has_min) *m = _mm512_permutexvar_ps(_mm512_set_epi32(3, 3, 3, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), f);
 }
 
-// Blocks b and b + 1 (`half`: only b) of a row tile against the activation row.
+// Blocks b and b + 1 (`half`: only b) of `ntile` rows against the activation row.
 static inline __attribute__((always_inline))
-void one_step(vf *acc, const uint8_t *const *row, int b, int block_bytes, const int8_t *q, const float *dxp, const float *svp,
+void one_step(vf *acc, const uint8_t *const *row, int ntile, int b, int block_bytes, const int8_t *q, const float *dxp, const float *svp,
               const int32_t *sxp, pair32_fn pair, int offset_shift, int has_min, int half) {
     const vf dx = vf_pair(dxp + b, half), sv = has_min ? vf_pair_first(svp + b, half) : vf_zero();
     const vi start = offset_shift ? vi_sub(vi_zero(), vi_shl(vi_pair_first(sxp + b, half), offset_shift)) : vi_zero();
     const vi qv = half ? _mm512_maskz_loadu_epi8(0xFFFFFFFFull, q + 32 * b) : _mm512_loadu_si512(q + 32 * b);
-    for (int k = 0; k < S1_TILE; k++) {
+    for (int k = 0; k < ntile; k++) {
         const uint8_t *b0 = row[k] + (size_t)b * block_bytes, *b1 = half ? 0 : b0 + block_bytes;
         vi u = pair(b0, b1);
         if (half) u = _mm512_maskz_mov_epi8(0xFFFFFFFFull, u);
@@ -111,7 +114,7 @@ void one_step(vf *acc, const uint8_t *const *row, int b, int block_bytes, const 
 
 static inline __attribute__((always_inline))
 void kernel32_one(const void *w, size_t row_bytes, int r0, int r1, int cols, const s1_act *x, float *y,
-                  int block_bytes, pair32_fn pair, int offset_shift, int has_min) {
+                  int block_bytes, pair32_fn pair, int offset_shift, int has_min, int ntile) {
     const int nb = cols / 32;
     const int8_t *q = x->q;
     const float *dxp = x->dx, *svp = x->sv;
@@ -122,9 +125,11 @@ void kernel32_one(const void *w, size_t row_bytes, int r0, int r1, int cols, con
         for (int k = 0; k < S1_TILE; k++) row[k] = (const uint8_t *)w + (size_t)(r + (k < nr ? k : nr - 1)) * row_bytes;
         vf acc[S1_TILE];
         for (int k = 0; k < S1_TILE; k++) acc[k] = vf_zero();
-        int b = 0;
-        for (; b + 2 <= nb; b += 2) one_step(acc, row, b, block_bytes, q, dxp, svp, sxp, pair, offset_shift, has_min, 0);
-        if (b < nb) one_step(acc, row, b, block_bytes, q, dxp, svp, sxp, pair, offset_shift, has_min, 1);
+        for (int k = 0; k < S1_TILE; k += ntile) {
+            int b = 0;
+            for (; b + 2 <= nb; b += 2) one_step(acc + k, row + k, ntile, b, block_bytes, q, dxp, svp, sxp, pair, offset_shift, has_min, 0);
+            if (b < nb) one_step(acc + k, row + k, ntile, b, block_bytes, q, dxp, svp, sxp, pair, offset_shift, has_min, 1);
+        }
         store_tile(y + r, nr, acc[0], acc[1], acc[2], acc[3]);
     }
 }
@@ -145,15 +150,16 @@ static inline vi fifth_bits_pair(vi u, const uint8_t *p0, const uint8_t *p1) {
     if (p1) memcpy(&h1, p1, 4);
     return _mm512_mask_add_epi8(u, (__mmask64)h0 | (__mmask64)h1 << 32, u, _mm512_set1_epi8(16));
 }
-#define S1_ONE32(name, block_bytes, offset_shift, has_min)                                                    \
-    if (nx == 1) { kernel32_one(w, row_bytes, r0, r1, cols, x, y, block_bytes, pair_##name, offset_shift, has_min); return; }
+#define S1_ONE32(name, block_bytes, offset_shift, has_min, ntile)                                             \
+    if (nx == 1) { kernel32_one(w, row_bytes, r0, r1, cols, x, y, block_bytes, pair_##name, offset_shift, has_min, ntile); return; }
 #else
-#define S1_ONE32(name, block_bytes, offset_shift, has_min)
+#define S1_ONE32(name, block_bytes, offset_shift, has_min, ntile)
 #endif
 
-#define S1_KERNEL32(name, block_bytes, unpack, offset_shift, has_min)                                         \
+// `ntile`: rows the single-row path interleaves (see kernel32_one).
+#define S1_KERNEL32(name, block_bytes, unpack, offset_shift, has_min, ntile)                                  \
     void s1_kernel_##name(const void *w, size_t row_bytes, int r0, int r1, int cols, const s1_act *x, int nx, \
                           float *y, size_t ldy) {                                                             \
-        S1_ONE32(name, block_bytes, offset_shift, has_min)                                                    \
+        S1_ONE32(name, block_bytes, offset_shift, has_min, ntile)                                             \
         kernel32(w, row_bytes, r0, r1, cols, x, nx, y, ldy, block_bytes, unpack, offset_shift, has_min);      \
     }

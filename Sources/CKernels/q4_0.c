@@ -4,4 +4,4 @@ static inline void unpack_q4_0(const uint8_t *restrict b, uint8_t *restrict u, f
 #ifdef S1_VNNI
 static inline vi pair_q4_0(const uint8_t *b0, const uint8_t *b1) { return nibble_pair(b0 + 2, b1 ? b1 + 2 : 0); }
 #endif
-S1_KERNEL32(q4_0, 18, unpack_q4_0, 3, 0)
+S1_KERNEL32(q4_0, 18, unpack_q4_0, 3, 0, 4)

@@ -4,4 +4,4 @@ static inline void unpack_q4_1(const uint8_t *restrict b, uint8_t *restrict u, f
 #ifdef S1_VNNI
 static inline vi pair_q4_1(const uint8_t *b0, const uint8_t *b1) { return nibble_pair(b0 + 4, b1 ? b1 + 4 : 0); }
 #endif
-S1_KERNEL32(q4_1, 20, unpack_q4_1, 0, 1)
+S1_KERNEL32(q4_1, 20, unpack_q4_1, 0, 1, 4)

@@ -9,4 +9,4 @@ static inline vi pair_q5_0(const uint8_t *b0, const uint8_t *b1) {
     return fifth_bits_pair(nibble_pair(b0 + 6, b1 ? b1 + 6 : 0), b0 + 2, b1 ? b1 + 2 : 0);
 }
 #endif
-S1_KERNEL32(q5_0, 22, unpack_q5_0, 4, 0)
+S1_KERNEL32(q5_0, 22, unpack_q5_0, 4, 0, 4)

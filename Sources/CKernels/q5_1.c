@@ -10,4 +10,4 @@ static inline vi pair_q5_1(const uint8_t *b0, const uint8_t *b1) {
     return fifth_bits_pair(nibble_pair(b0 + 8, b1 ? b1 + 8 : 0), b0 + 4, b1 ? b1 + 4 : 0);
 }
 #endif
-S1_KERNEL32(q5_1, 24, unpack_q5_1, 0, 1)
+S1_KERNEL32(q5_1, 24, unpack_q5_1, 0, 1, 4)

@@ -11,4 +11,4 @@ static inline vi pair_q8_0(const uint8_t *b0, const uint8_t *b1) {
     return _mm512_xor_si512(two, _mm512_set1_epi8((char)0x80));
 }
 #endif
-S1_KERNEL32(q8_0, 34, unpack_q8_0, 7, 0)
+S1_KERNEL32(q8_0, 34, unpack_q8_0, 7, 0, 1)
