@@ -17,8 +17,9 @@ static inline float round_bf16(float x) {
     u &= 0xFFFF0000u;
     float r; memcpy(&r, &u, 4); return r;
 }
-// llama.cpp's nearest_int: round half to even for |v| < 2^22.
-static inline int nearest_int(float v) { return (int)lrintf(v); }
+// llama.cpp's nearest_int: round half to even for |v| < 2^22. rintf, unlike lrintf, vectorizes (4x faster
+// rows here); for finite values the two agree. Non-finite activations give garbage either way.
+static inline int nearest_int(float v) { return (int)rintf(v); }
 
 static size_t up64(size_t n) { return (n + 63) & ~(size_t)63; }
 
