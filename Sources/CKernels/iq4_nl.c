@@ -6,7 +6,7 @@ static inline void unpack_iq4_nl(const uint8_t *restrict b, uint8_t *restrict u,
     (void)m; *d = half_at(b);
     lut_nibbles32(s1_iq4_levels_u8, b + 2, u);
 }
-#ifdef S1_VNNI
+#if S1_VNNI
 static inline vi pair_iq4_nl(const uint8_t *b0, const uint8_t *b1) {
     const vi table = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)s1_iq4_levels_u8));
     return _mm512_shuffle_epi8(table, nibble_pair(b0 + 2, b1 ? b1 + 2 : 0));

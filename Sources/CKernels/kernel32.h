@@ -73,7 +73,7 @@ static inline void nibbles32(const uint8_t *restrict qs, uint8_t *restrict u) {
     for (int j = 0; j < 16; j++) { u[j] = qs[j] & 0x0F; u[j + 16] = qs[j] >> 4; }
 }
 
-#ifdef S1_VNNI
+#if S1_VNNI
 // One activation row (single-stream decode), where nothing shares an unpacked row: each type's `pair`
 // builds the codes of blocks b and b + 1 in a register (b1 NULL: lanes 8..15 are the missing block) and
 // the scales are read from the blocks, so no scratch is written. The integer sums and the float steps,

@@ -5,7 +5,7 @@ static inline void unpack_q5_1(const uint8_t *restrict b, uint8_t *restrict u, f
     *d = half_at(b); *m = half_at(b + 2); nibbles32(b + 8, u);
     or_fifth_bits(b + 4, u);
 }
-#ifdef S1_VNNI
+#if S1_VNNI
 static inline vi pair_q5_1(const uint8_t *b0, const uint8_t *b1) {
     return fifth_bits_pair(nibble_pair(b0 + 8, b1 ? b1 + 8 : 0), b0 + 4, b1 ? b1 + 4 : 0);
 }

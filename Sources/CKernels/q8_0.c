@@ -4,7 +4,7 @@ static inline void unpack_q8_0(const uint8_t *restrict b, uint8_t *restrict u, f
     (void)m; *d = half_at(b);
     for (int j = 0; j < 32; j++) u[j] = b[2 + j] ^ 0x80;
 }
-#ifdef S1_VNNI
+#if S1_VNNI
 static inline vi pair_q8_0(const uint8_t *b0, const uint8_t *b1) {
     const __m256i c0 = _mm256_loadu_si256((const __m256i *)(b0 + 2));
     const vi two = b1 ? _mm512_inserti64x4(_mm512_castsi256_si512(c0), _mm256_loadu_si256((const __m256i *)(b1 + 2)), 1) : _mm512_zextsi256_si512(c0);
