@@ -3,9 +3,10 @@
 // its min m, with the weights w = d·(u − offset) (+ m). Then for a block and an activation row
 //   Σ w·x ≈ d·dx·(Σ u·q − offset·Σq) + m·fp16(dx·Σq)
 // with the integer sums exact. A weight row is unpacked once into scratch and dotted with every
-// activation row; two blocks share one 16-lane vector (lanes 0..7 and 8..15), and each output is one
-// lane-wise accumulation in block order and one fixed reduction: a row's result does not depend on how
-// many activation rows come with it.
+// activation row (a lone activation row on AVX-512 VNNI: unpacked in registers, kernel32_one below);
+// two blocks share one 16-lane vector (lanes 0..7 and 8..15), and each output is one lane-wise
+// accumulation in block order and one fixed reduction: a row's result does not depend on how many
+// activation rows come with it.
 #include "s1kernels.h"
 #include "lanes.h"
 #include "scratch.h"
@@ -78,9 +79,9 @@ static inline void nibbles32(const uint8_t *restrict qs, uint8_t *restrict u) {
 // builds the codes of blocks b and b + 1 in a register (b1 NULL: lanes 8..15 are the missing block) and
 // the scales are read from the blocks, so no scratch is written. The integer sums and the float steps,
 // in their order, are those of kernel32 above: the two paths give the same bits. `ntile` rows of the
-// tile go through the blocks together (1, 2 or 4): four hide the nibble types' unpacking latency, while
-// Q8_0 (32-byte codes) streams at 27 GB/s one row at a time here and at 8 with two or four rows
-// interleaved (576 × 49,152, one thread).
+// tile go through the blocks together (1, 2 or 4): four share each block's activation work among the
+// nibble types' rows (19.5 GB/s against 14 one at a time), while Q8_0 (32-byte codes) streams at 27 GB/s
+// one row at a time here and at 8 with two or four rows interleaved (576 × 49,152, one thread).
 typedef vi (*pair32_fn)(const uint8_t *b0, const uint8_t *b1);
 
 // Two blocks' scales: d (fp16 at byte 0) and, for the types with a min, m (at byte 2) of b0 in lanes 0..7
