@@ -13,58 +13,68 @@
 
 typedef void (*unpack32_fn)(const uint8_t *restrict blk, uint8_t *restrict u, float *d, float *m);
 
-// One weight row's share of an output: two blocks from block b on (`half`: only block b). `start` holds
-// −offset·Σq of each block (lanes 0 and 8), so the integer sum starts from the offset correction.
+// The unpacked row tile, laid out by block pair so that one pointer reaches everything a pair needs: for
+// pair p at scratch + p·S1_PAIR32(has_min), the four rows' 64 codes (blocks 2p and 2p + 1), then their
+// scales d (8 copies of each block's, lanes 0..7 and 8..15), then for the types with a min the m's alike.
+// (With 12 separate row pointers the inner loop spilled them to the stack.)
+#define S1_PAIR32(has_min) ((size_t)64 * S1_TILE * ((has_min) ? 3 : 2))
+
+// One weight row's share of an output from pair base s (row k): two blocks (`half`: only the first).
+// `start` holds −offset·Σq of each block (lanes 0 and 8), so the integer sum starts from the offset
+// correction.
 static inline __attribute__((always_inline))
-vf step32(vf acc, const uint8_t *u, const float *dw, const float *mw, const int8_t *q, vf dx, vi start, vf sv,
-          int b, int has_min, int half, int offset_shift) {
+vf step32(vf acc, const uint8_t *s, int k, const int8_t *q, vf dx, vi start, vf sv, int has_min, int half, int offset_shift) {
     // Codes below 128 unless the offset is 128 (Q8_0, IQ4_NL).
     const int small = offset_shift < 7;
-    vi p = half ? (small ? vi_dot_small_half(start, u + 32 * b, q + 32 * b) : vi_dot_half(start, u + 32 * b, q + 32 * b))
-                : (small ? vi_dot_small(start, u + 32 * b, q + 32 * b) : vi_dot(start, u + 32 * b, q + 32 * b));
-    vf d = half ? vf_load_half(dw + 8 * b) : vf_load(dw + 8 * b);
+    const uint8_t *u = s + 64 * k;
+    const float *dw = (const float *)(s + 64 * S1_TILE + 64 * k), *mw = (const float *)(s + 128 * S1_TILE + 64 * k);
+    vi p = half ? (small ? vi_dot_small_half(start, u, q) : vi_dot_half(start, u, q))
+                : (small ? vi_dot_small(start, u, q) : vi_dot(start, u, q));
+    vf d = half ? vf_load_half(dw) : vf_load(dw);
     acc = vf_fma(vf_cvt(p), vf_mul(d, dx), acc);
-    if (has_min) acc = vf_fma(half ? vf_load_half(mw + 8 * b) : vf_load(mw + 8 * b), sv, acc);
+    if (has_min) acc = vf_fma(half ? vf_load_half(mw) : vf_load(mw), sv, acc);
     return acc;
+}
+
+// Blocks b and b + 1 (`half`: only b) of the four rows against one activation row.
+static inline __attribute__((always_inline))
+void pair32(vf *a, const uint8_t *s, const int8_t *q, const float *dxp, const float *svp, const int32_t *sxp, int b,
+            int has_min, int half, int offset_shift) {
+    const vf dx = vf_pair(dxp + b, half), sv = has_min ? vf_pair_first(svp + b, half) : vf_zero();
+    const vi start = offset_shift ? vi_sub(vi_zero(), vi_shl(vi_pair_first(sxp + b, half), offset_shift)) : vi_zero();
+    for (int k = 0; k < S1_TILE; k++) a[k] = step32(a[k], s, k, q + 32 * b, dx, start, sv, has_min, half, offset_shift);
 }
 
 static inline __attribute__((always_inline))
 void kernel32(const void *w, size_t row_bytes, int r0, int r1, int cols, const s1_act *x, int nx, float *y, size_t ldy,
               int block_bytes, unpack32_fn unpack, int offset_shift, int has_min) {
-    const int nb = cols / 32;
-    const size_t per = (size_t)cols + (size_t)nb * 8 * 4 * 2;   // codes, then 8 copies of each d and m
-    uint8_t *scratch = s1_scratch(S1_TILE * per);
+    const int nb = cols / 32, pairs = (nb + 1) / 2;
+    const size_t ps = S1_PAIR32(has_min);
+    uint8_t *scratch = s1_scratch((size_t)pairs * ps);
     for (int r = r0; r < r1; r += S1_TILE) {
         const int nr = r1 - r < S1_TILE ? r1 - r : S1_TILE;
-        uint8_t *u[S1_TILE];
-        float *dw[S1_TILE], *mw[S1_TILE];
         for (int k = 0; k < S1_TILE; k++) {
             // A short last tile repeats its last row (computed, not stored).
-            uint8_t *base = scratch + (size_t)(k < nr ? k : nr - 1) * per;
-            u[k] = base; dw[k] = (float *)(base + cols); mw[k] = dw[k] + nb * 8;
-            if (k >= nr) continue;
-            const uint8_t *row = (const uint8_t *)w + (size_t)(r + k) * row_bytes;
+            const uint8_t *row = (const uint8_t *)w + (size_t)(r + (k < nr ? k : nr - 1)) * row_bytes;
             for (int b = 0; b < nb; b++) {
+                uint8_t *s = scratch + (size_t)(b / 2) * ps + 32 * (b % 2);
                 float d, m = 0;
-                unpack(row + (size_t)b * block_bytes, u[k] + 32 * b, &d, &m);
-                for (int j = 0; j < 8; j++) { dw[k][8 * b + j] = d; mw[k][8 * b + j] = m; }
+                unpack(row + (size_t)b * block_bytes, s + 64 * k, &d, &m);
+                float *dw = (float *)(s + 64 * S1_TILE + 64 * k), *mw = (float *)(s + 128 * S1_TILE + 64 * k);
+                for (int j = 0; j < 8; j++) dw[j] = d;
+                if (has_min) for (int j = 0; j < 8; j++) mw[j] = m;
             }
         }
         for (int t = 0; t < nx; t++) {
             const int8_t *q = x->q + (size_t)t * cols;
             const float *dxp = x->dx + (size_t)t * nb, *svp = x->sv + (size_t)t * nb;
             const int32_t *sxp = x->sx + (size_t)t * nb;
-            vf a0 = vf_zero(), a1 = vf_zero(), a2 = vf_zero(), a3 = vf_zero();
-            for (int b = 0; b < nb; b += 2) {
-                const int half = b + 1 == nb;
-                const vf dx = vf_pair(dxp + b, half), sv = has_min ? vf_pair_first(svp + b, half) : vf_zero();
-                const vi start = offset_shift ? vi_sub(vi_zero(), vi_shl(vi_pair_first(sxp + b, half), offset_shift)) : vi_zero();
-                a0 = step32(a0, u[0], dw[0], mw[0], q, dx, start, sv, b, has_min, half, offset_shift);
-                a1 = step32(a1, u[1], dw[1], mw[1], q, dx, start, sv, b, has_min, half, offset_shift);
-                a2 = step32(a2, u[2], dw[2], mw[2], q, dx, start, sv, b, has_min, half, offset_shift);
-                a3 = step32(a3, u[3], dw[3], mw[3], q, dx, start, sv, b, has_min, half, offset_shift);
-            }
-            store_tile(y + (size_t)t * ldy + r, nr, a0, a1, a2, a3);
+            vf a[S1_TILE];
+            for (int k = 0; k < S1_TILE; k++) a[k] = vf_zero();
+            int b = 0;
+            for (; b + 2 <= nb; b += 2) pair32(a, scratch + (size_t)(b / 2) * ps, q, dxp, svp, sxp, b, has_min, 0, offset_shift);
+            if (b < nb) pair32(a, scratch + (size_t)(b / 2) * ps, q, dxp, svp, sxp, b, has_min, 1, offset_shift);
+            store_tile(y + (size_t)t * ldy + r, nr, a[0], a[1], a[2], a[3]);
         }
     }
 }
