@@ -34,7 +34,31 @@ void kernel16(const void *w, size_t row_bytes, int r0, int r1, int cols, const s
             }
             continue;
         }
-        for (int t = 0; t < nx; t++) {
+        int t = 0;
+#if defined(__AVX512F__)
+        // Four activation rows at a time: each widened weight chunk serves four rows (16 accumulators of
+        // the 32 registers). Each output's steps are those of the one-row loop below.
+        for (; nx - t >= 4; t += 4) {
+            vf a[S1_TILE][4];
+            for (int k = 0; k < S1_TILE; k++) for (int j = 0; j < 4; j++) a[k][j] = vf_zero();
+            const float *xr = x->f + (size_t)t * cols;
+            for (int c = 0; c < chunks; c++) {
+                vf xv[4];
+                for (int j = 0; j < 4; j++) xv[j] = vf_load(xr + (size_t)j * cols + 16 * c);
+                for (int k = 0; k < S1_TILE; k++) {
+                    const vf wv = load(row[k] + 16 * c);
+                    for (int j = 0; j < 4; j++) a[k][j] = vf_fma(wv, xv[j], a[k][j]);
+                }
+            }
+            for (int j = 0; j < 4; j++)
+                for (int k = 0; k < nr; k++) {
+                    float s = vf_sum(a[k][j]);
+                    for (int c = chunks * 16; c < cols; c++) s = fmaf(widen(row[k], c, bf), xr[(size_t)j * cols + c], s);
+                    y[(size_t)(t + j) * ldy + r + k] = s;
+                }
+        }
+#endif
+        for (; t < nx; t++) {
             const float *xr = x->f + (size_t)t * cols;
             vf a0 = vf_zero(), a1 = vf_zero(), a2 = vf_zero(), a3 = vf_zero();
             for (int c = 0; c < chunks; c++) {
