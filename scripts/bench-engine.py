@@ -103,12 +103,10 @@ try:
             dec.append(129 / (time.time() - t0))
     rows.append({"engine": "PyTorch eager fp32 (transformers)", "decode_tok_s": max(dec), "prefill_tok_s": max(pre),
                  "prefill_tokens": len(ids), "peak_rss_mib": None})
-except ImportError:
-    rows.append({"engine": "PyTorch: not installed (pip install torch==2.13.0+cpu transformers accelerate)", "decode_tok_s": None,
-                 "prefill_tok_s": None, "prefill_tokens": None, "peak_rss_mib": None})
-except Exception as e:   # e.g. transformers' GGUF loader wants accelerate: the s1-think figures still print
-    rows.append({"engine": f"PyTorch: failed ({type(e).__name__}: {str(e)[:60]})", "decode_tok_s": None,
-                 "prefill_tok_s": None, "prefill_tokens": None, "peak_rss_mib": None})
+except Exception as e:   # not installed, or e.g. transformers' GGUF loader wants accelerate: the s1-think figures still print
+    why = "not installed (pip install torch==2.13.0+cpu transformers accelerate)" if isinstance(e, ImportError) \
+        else f"failed ({type(e).__name__}: {str(e)[:60]})"
+    rows.append({"engine": f"PyTorch: {why}", "decode_tok_s": None, "prefill_tok_s": None, "prefill_tokens": None, "peak_rss_mib": None})
 
 batching = {"streams": 16, "generated_tokens": best16[0], "decode_tok_s": best16[1], "overall_tok_s": best16[3], "target_tok_s": 500,
             "f32_decode_tok_s": best16f32[1],

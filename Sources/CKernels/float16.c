@@ -12,6 +12,13 @@ static inline float widen(const uint16_t *row, int c, int bf) {
     uint32_t b = (uint32_t)row[c] << 16; float f; memcpy(&f, &b, 4); return f;
 }
 
+// An output from its lane sums: the fixed reduction, then the last cols % 16 columns in order.
+static inline float finish16(vf a, const uint16_t *row, const float *xr, int cols, int bf) {
+    float s = vf_sum(a);
+    for (int c = cols / 16 * 16; c < cols; c++) s = fmaf(widen(row, c, bf), xr[c], s);
+    return s;
+}
+
 // Rows four at a time (as the integer kernels): one activation load serves four rows.
 static inline __attribute__((always_inline))
 void kernel16(const void *w, size_t row_bytes, int r0, int r1, int cols, const s1_act *x, int nx, float *y, size_t ldy,
@@ -28,9 +35,7 @@ void kernel16(const void *w, size_t row_bytes, int r0, int r1, int cols, const s
             for (int k = 0; k < nr; k++) {
                 vf a = vf_zero();
                 for (int c = 0; c < chunks; c++) a = vf_fma(load(row[k] + 16 * c), vf_load(x->f + 16 * c), a);
-                float s = vf_sum(a);
-                for (int c = chunks * 16; c < cols; c++) s = fmaf(widen(row[k], c, bf), x->f[c], s);
-                y[r + k] = s;
+                y[r + k] = finish16(a, row[k], x->f, cols, bf);
             }
             continue;
         }
@@ -51,11 +56,7 @@ void kernel16(const void *w, size_t row_bytes, int r0, int r1, int cols, const s
                 }
             }
             for (int j = 0; j < 4; j++)
-                for (int k = 0; k < nr; k++) {
-                    float s = vf_sum(a[k][j]);
-                    for (int c = chunks * 16; c < cols; c++) s = fmaf(widen(row[k], c, bf), xr[(size_t)j * cols + c], s);
-                    y[(size_t)(t + j) * ldy + r + k] = s;
-                }
+                for (int k = 0; k < nr; k++) y[(size_t)(t + j) * ldy + r + k] = finish16(a[k][j], row[k], xr + (size_t)j * cols, cols, bf);
         }
 #endif
         for (; t < nx; t++) {
@@ -68,11 +69,8 @@ void kernel16(const void *w, size_t row_bytes, int r0, int r1, int cols, const s
                 a2 = vf_fma(load(row[2] + 16 * c), xv, a2);
                 a3 = vf_fma(load(row[3] + 16 * c), xv, a3);
             }
-            float s[S1_TILE] = {vf_sum(a0), vf_sum(a1), vf_sum(a2), vf_sum(a3)};
-            for (int k = 0; k < nr; k++) {
-                for (int c = chunks * 16; c < cols; c++) s[k] = fmaf(widen(row[k], c, bf), xr[c], s[k]);
-                y[(size_t)t * ldy + r + k] = s[k];
-            }
+            const vf acc[S1_TILE] = {a0, a1, a2, a3};
+            for (int k = 0; k < nr; k++) y[(size_t)t * ldy + r + k] = finish16(acc[k], row[k], xr, cols, bf);
         }
     }
 }

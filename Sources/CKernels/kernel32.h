@@ -18,31 +18,46 @@ typedef void (*unpack32_fn)(const uint8_t *restrict blk, uint8_t *restrict u, fl
 // scales d (8 copies of each block's, lanes 0..7 and 8..15), then for the types with a min the m's alike.
 // (With 12 separate row pointers the inner loop spilled them to the stack.)
 #define S1_PAIR32(has_min) ((size_t)64 * S1_TILE * ((has_min) ? 3 : 2))
+// Row k's codes, d's and m's in the pair at s.
+static inline uint8_t *tile_u(uint8_t *s, int k) { return s + 64 * k; }
+static inline float *tile_d(uint8_t *s, int k) { return (float *)(s + 64 * S1_TILE + 64 * k); }
+static inline float *tile_m(uint8_t *s, int k) { return (float *)(s + 128 * S1_TILE + 64 * k); }
+
+// One activation row's terms for blocks b and b + 1 (`half`: only b), shared by every weight row: its
+// scales dx (lanes 0..7, 8..15), for the types with a min sv = fp16(dx·Σq) (lanes 0 and 8), and the
+// integer start −offset·Σq (lanes 0 and 8).
+typedef struct { vf dx, sv; vi start; } act_pair;
+static inline __attribute__((always_inline))
+act_pair act_pair_at(const float *dxp, const float *svp, const int32_t *sxp, int b, int has_min, int half, int offset_shift) {
+    act_pair a;
+    a.dx = vf_pair(dxp + b, half);
+    a.sv = has_min ? vf_pair_first(svp + b, half) : vf_zero();
+    a.start = offset_shift ? vi_sub(vi_zero(), vi_shl(vi_pair_first(sxp + b, half), offset_shift)) : vi_zero();
+    return a;
+}
 
 // One weight row's share of an output from pair base s (row k): two blocks (`half`: only the first).
-// `start` holds −offset·Σq of each block (lanes 0 and 8), so the integer sum starts from the offset
-// correction.
+// The integer sum starts from the offset correction.
 static inline __attribute__((always_inline))
-vf step32(vf acc, const uint8_t *s, int k, const int8_t *q, vf dx, vi start, vf sv, int has_min, int half, int offset_shift) {
+vf step32(vf acc, uint8_t *s, int k, const int8_t *q, act_pair ap, int has_min, int half, int offset_shift) {
     // Codes below 128 unless the offset is 128 (Q8_0, IQ4_NL).
     const int small = offset_shift < 7;
-    const uint8_t *u = s + 64 * k;
-    const float *dw = (const float *)(s + 64 * S1_TILE + 64 * k), *mw = (const float *)(s + 128 * S1_TILE + 64 * k);
-    vi p = half ? (small ? vi_dot_small_half(start, u, q) : vi_dot_half(start, u, q))
-                : (small ? vi_dot_small(start, u, q) : vi_dot(start, u, q));
+    const uint8_t *u = tile_u(s, k);
+    const float *dw = tile_d(s, k), *mw = tile_m(s, k);
+    vi p = half ? (small ? vi_dot_small_half(ap.start, u, q) : vi_dot_half(ap.start, u, q))
+                : (small ? vi_dot_small(ap.start, u, q) : vi_dot(ap.start, u, q));
     vf d = half ? vf_load_half(dw) : vf_load(dw);
-    acc = vf_fma(vf_cvt(p), vf_mul(d, dx), acc);
-    if (has_min) acc = vf_fma(half ? vf_load_half(mw) : vf_load(mw), sv, acc);
+    acc = vf_fma(vf_cvt(p), vf_mul(d, ap.dx), acc);
+    if (has_min) acc = vf_fma(half ? vf_load_half(mw) : vf_load(mw), ap.sv, acc);
     return acc;
 }
 
 // Blocks b and b + 1 (`half`: only b) of the four rows against one activation row.
 static inline __attribute__((always_inline))
-void pair32(vf *a, const uint8_t *s, const int8_t *q, const float *dxp, const float *svp, const int32_t *sxp, int b,
+void pair32(vf *a, uint8_t *s, const int8_t *q, const float *dxp, const float *svp, const int32_t *sxp, int b,
             int has_min, int half, int offset_shift) {
-    const vf dx = vf_pair(dxp + b, half), sv = has_min ? vf_pair_first(svp + b, half) : vf_zero();
-    const vi start = offset_shift ? vi_sub(vi_zero(), vi_shl(vi_pair_first(sxp + b, half), offset_shift)) : vi_zero();
-    for (int k = 0; k < S1_TILE; k++) a[k] = step32(a[k], s, k, q + 32 * b, dx, start, sv, has_min, half, offset_shift);
+    const act_pair ap = act_pair_at(dxp, svp, sxp, b, has_min, half, offset_shift);
+    for (int k = 0; k < S1_TILE; k++) a[k] = step32(a[k], s, k, q + 32 * b, ap, has_min, half, offset_shift);
 }
 
 static inline __attribute__((always_inline))
@@ -59,8 +74,8 @@ void kernel32(const void *w, size_t row_bytes, int r0, int r1, int cols, const s
             for (int b = 0; b < nb; b++) {
                 uint8_t *s = scratch + (size_t)(b / 2) * ps + 32 * (b % 2);
                 float d, m = 0;
-                unpack(row + (size_t)b * block_bytes, s + 64 * k, &d, &m);
-                float *dw = (float *)(s + 64 * S1_TILE + 64 * k), *mw = (float *)(s + 128 * S1_TILE + 64 * k);
+                unpack(row + (size_t)b * block_bytes, tile_u(s, k), &d, &m);
+                float *dw = tile_d(s, k), *mw = tile_m(s, k);
                 for (int j = 0; j < 8; j++) dw[j] = d;
                 if (has_min) for (int j = 0; j < 8; j++) mw[j] = m;
             }
@@ -109,8 +124,7 @@ static inline __attribute__((always_inline)) void pair_scales(const uint8_t *b0,
 static inline __attribute__((always_inline))
 void one_step(vf *acc, const uint8_t *const *row, int ntile, int b, int block_bytes, const int8_t *q, const float *dxp, const float *svp,
               const int32_t *sxp, pair32_fn pair, int offset_shift, int has_min, int half) {
-    const vf dx = vf_pair(dxp + b, half), sv = has_min ? vf_pair_first(svp + b, half) : vf_zero();
-    const vi start = offset_shift ? vi_sub(vi_zero(), vi_shl(vi_pair_first(sxp + b, half), offset_shift)) : vi_zero();
+    const act_pair ap = act_pair_at(dxp, svp, sxp, b, has_min, half, offset_shift);
     const vi qv = half ? _mm512_maskz_loadu_epi8(0xFFFFFFFFull, q + 32 * b) : _mm512_loadu_si512(q + 32 * b);
     for (int k = 0; k < ntile; k++) {
         const uint8_t *b0 = row[k] + (size_t)b * block_bytes, *b1 = half ? 0 : b0 + block_bytes;
@@ -118,8 +132,8 @@ void one_step(vf *acc, const uint8_t *const *row, int ntile, int b, int block_by
         if (half) u = _mm512_maskz_mov_epi8(0xFFFFFFFFull, u);
         vf d, m = vf_zero();
         pair_scales(b0, b1, has_min, &d, &m);
-        acc[k] = vf_fma(vf_cvt(_mm512_dpbusd_epi32(start, u, qv)), vf_mul(d, dx), acc[k]);
-        if (has_min) acc[k] = vf_fma(m, sv, acc[k]);
+        acc[k] = vf_fma(vf_cvt(_mm512_dpbusd_epi32(ap.start, u, qv)), vf_mul(d, ap.dx), acc[k]);
+        if (has_min) acc[k] = vf_fma(m, ap.sv, acc[k]);
     }
 }
 
